@@ -1,0 +1,21 @@
+// Two projects: unit tests are pure and fast; integration tests share one real Graphite + statsD
+// stack started by globalSetup (test/integration/stack-setup.ts) and stopped by globalTeardown.
+/** @type {import('jest').Config} */
+const base = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+};
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/integration/stack-setup.ts',
+      globalTeardown: '<rootDir>/test/integration/stack-teardown.ts',
+      testTimeout: 60000,
+    },
+  ],
+};

@@ -1,0 +1,204 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import { z } from 'zod';
+import { InputError } from '../errors';
+
+/**
+ * Configuration comes from environment variables, or from a YAML file that uses the same names as keys
+ * (`GRAPHITE_URL: http://...`). The environment wins, so a cron line can override one value of a shared file.
+ * The names are a public contract: scripts and docs outside this repo use them.
+ */
+export const CONFIG_KEYS = [
+  'SEYREN_URL',
+  'GRAPHITE_URL',
+  'CARBON_HOST',
+  'CARBON_PORT',
+  'STATSD_HOST',
+  'STATSD_PORT',
+  'HEALTHLAKE_PREFIX',
+  'HEALTHLAKE_DATA_DIR',
+  'GOOGLE_CLIENT_ID',
+  'GOOGLE_CLIENT_SECRET',
+  'SEYREN_AUTH_HEADER',
+  'GRAPHITE_AUTH_HEADER',
+  'SEYREN_USER',
+  'SEYREN_PASSWORD',
+  'GRAPHITE_USER',
+  'GRAPHITE_PASSWORD',
+  'HEALTHLAKE_STACK_PICKLE_PORT',
+  'HEALTHLAKE_STACK_CARBONLINK_PORT',
+  'HEALTHLAKE_STACK_STATSD_ADMIN_PORT',
+  'HEALTHLAKE_STATSD_FLUSH_MS',
+] as const;
+export type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+/** Keys whose values are secrets: never printed by `config show`, never logged. */
+export const SECRET_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
+  'GOOGLE_CLIENT_SECRET',
+  'SEYREN_AUTH_HEADER',
+  'GRAPHITE_AUTH_HEADER',
+  'SEYREN_PASSWORD',
+  'GRAPHITE_PASSWORD',
+]);
+
+const port = z.coerce.number().int().min(1).max(65535);
+const url = z
+  .string()
+  .url()
+  .transform((u) => u.replace(/\/+$/, ''));
+
+// Metric prefix: one or more Graphite path nodes, no wildcards (it is where we write).
+const prefix = z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated letters, digits, _ or -');
+
+const schema = z.object({
+  SEYREN_URL: url.optional(),
+  GRAPHITE_URL: url.default('http://127.0.0.1:8080'),
+  CARBON_HOST: z.string().min(1).default('127.0.0.1'),
+  CARBON_PORT: port.default(2003),
+  STATSD_HOST: z.string().min(1).default('127.0.0.1'),
+  STATSD_PORT: port.default(8125),
+  HEALTHLAKE_PREFIX: prefix.default('health'),
+  HEALTHLAKE_DATA_DIR: z.string().min(1).optional(),
+  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  SEYREN_AUTH_HEADER: z.string().min(1).optional(),
+  GRAPHITE_AUTH_HEADER: z.string().min(1).optional(),
+  SEYREN_USER: z.string().min(1).optional(),
+  SEYREN_PASSWORD: z.string().min(1).optional(),
+  GRAPHITE_USER: z.string().min(1).optional(),
+  GRAPHITE_PASSWORD: z.string().min(1).optional(),
+  HEALTHLAKE_STACK_PICKLE_PORT: port.optional(),
+  HEALTHLAKE_STACK_CARBONLINK_PORT: port.optional(),
+  HEALTHLAKE_STACK_STATSD_ADMIN_PORT: port.optional(),
+  HEALTHLAKE_STATSD_FLUSH_MS: z.coerce.number().int().min(100).default(1000),
+});
+
+export interface Config {
+  seyrenUrl?: string;
+  graphiteUrl: string;
+  carbon: { host: string; port: number };
+  statsd: { host: string; port: number; flushIntervalMs: number };
+  prefix: string;
+  dataDir: string;
+  google: { clientId?: string; clientSecret?: string };
+  /** Extra request header for a reverse proxy in front of Seyren / graphite-web ("Name: value"). */
+  seyrenAuth?: HttpAuth;
+  graphiteAuth?: HttpAuth;
+  stack: { picklePort: number; carbonlinkPort: number; statsdAdminPort: number; webPort: number };
+  /** Where each value came from, for `config show`. */
+  sources: Partial<Record<ConfigKey, 'env' | 'file' | 'default'>>;
+  file?: string;
+}
+
+export type HttpAuth = { header: string; value: string } | { username: string; password: string };
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+  return path.join(base, 'healthlake');
+}
+
+export function defaultConfigFile(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
+  return path.join(base, 'healthlake', 'config.yaml');
+}
+
+/** Reads the config file (if any) and merges the environment over it. Throws InputError naming the field. */
+export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } = {}): Config {
+  const env = options.env ?? process.env;
+  const explicitFile = options.file ?? env.HEALTHLAKE_CONFIG;
+  const file = explicitFile ?? defaultConfigFile(env);
+  const fromFile = readConfigFile(file, explicitFile !== undefined);
+
+  const merged: Record<string, string> = {};
+  const sources: Config['sources'] = {};
+  for (const key of CONFIG_KEYS) {
+    const envValue = env[key];
+    if (envValue !== undefined && envValue !== '') {
+      merged[key] = envValue;
+      sources[key] = 'env';
+    } else if (fromFile[key] !== undefined) {
+      merged[key] = fromFile[key];
+      sources[key] = 'file';
+    } else {
+      sources[key] = 'default';
+    }
+  }
+
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    throw new InputError(
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0]);
+        const origin = sources[key as ConfigKey] === 'file' ? file : 'environment';
+        return { file: origin, field: key, message: issue.message };
+      }),
+    );
+  }
+  const c = parsed.data;
+  const webPort = Number(new URL(c.GRAPHITE_URL).port || 80);
+  return {
+    seyrenUrl: c.SEYREN_URL,
+    graphiteUrl: c.GRAPHITE_URL,
+    carbon: { host: c.CARBON_HOST, port: c.CARBON_PORT },
+    statsd: { host: c.STATSD_HOST, port: c.STATSD_PORT, flushIntervalMs: c.HEALTHLAKE_STATSD_FLUSH_MS },
+    prefix: c.HEALTHLAKE_PREFIX,
+    dataDir: path.resolve(c.HEALTHLAKE_DATA_DIR ?? defaultDataDir(env)),
+    google: { clientId: c.GOOGLE_CLIENT_ID, clientSecret: c.GOOGLE_CLIENT_SECRET },
+    seyrenAuth: httpAuth(c.SEYREN_AUTH_HEADER, c.SEYREN_USER, c.SEYREN_PASSWORD),
+    graphiteAuth: httpAuth(c.GRAPHITE_AUTH_HEADER, c.GRAPHITE_USER, c.GRAPHITE_PASSWORD),
+    stack: {
+      picklePort: c.HEALTHLAKE_STACK_PICKLE_PORT ?? c.CARBON_PORT + 1,
+      carbonlinkPort: c.HEALTHLAKE_STACK_CARBONLINK_PORT ?? 7002,
+      statsdAdminPort: c.HEALTHLAKE_STACK_STATSD_ADMIN_PORT ?? c.STATSD_PORT + 1,
+      webPort,
+    },
+    sources,
+    file: fs.existsSync(file) ? file : undefined,
+  };
+}
+
+function readConfigFile(file: string, mustExist: boolean): Partial<Record<ConfigKey, string>> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !mustExist) return {};
+    throw InputError.single(`cannot read config file: ${(err as Error).message}`, { file });
+  }
+  let doc: unknown;
+  try {
+    doc = yaml.load(text, { filename: file });
+  } catch (err) {
+    const mark = (err as { mark?: { line: number } }).mark;
+    throw InputError.single(`not valid YAML: ${(err as { reason?: string }).reason ?? (err as Error).message}`, {
+      file,
+      line: mark ? mark.line + 1 : undefined,
+    });
+  }
+  if (doc === undefined || doc === null) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw InputError.single('must be a mapping of configuration names to values', { file });
+  }
+  const out: Partial<Record<ConfigKey, string>> = {};
+  for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
+    if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
+      throw InputError.single(`unknown configuration name (known: ${CONFIG_KEYS.join(', ')})`, { file, field: key });
+    }
+    if (value === null || value === undefined) continue;
+    if (typeof value === 'object') throw InputError.single('must be a plain value', { file, field: key });
+    out[key as ConfigKey] = String(value);
+  }
+  return out;
+}
+
+function httpAuth(header?: string, user?: string, password?: string): HttpAuth | undefined {
+  if (header) {
+    const i = header.indexOf(':');
+    if (i <= 0) return { header: 'Authorization', value: header.trim() };
+    return { header: header.slice(0, i).trim(), value: header.slice(i + 1).trim() };
+  }
+  if (user && password) return { username: user, password };
+  return undefined;
+}

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import { MissingComponentError } from '../errors';
+
+/**
+ * The stack uses Debian's Graphite packages and Debian's python, never `python3` from PATH: a pyenv or
+ * venv python cannot import Debian's dist-packages.
+ */
+export const SYSTEM_PYTHON = '/usr/bin/python3';
+export const DEBIAN_PACKAGES = ['graphite-carbon', 'graphite-web', 'gunicorn'] as const;
+
+const REQUIRED_FILES: Array<{ path: string; pkg: (typeof DEBIAN_PACKAGES)[number] | 'python3' }> = [
+  { path: SYSTEM_PYTHON, pkg: 'python3' },
+  { path: '/usr/bin/carbon-cache', pkg: 'graphite-carbon' },
+  { path: '/usr/lib/python3/dist-packages/graphite/wsgi.py', pkg: 'graphite-web' },
+  { path: '/usr/bin/django-admin', pkg: 'graphite-web' },
+  { path: '/usr/bin/gunicorn', pkg: 'gunicorn' },
+];
+
+export const APT_INSTALL_LINE =
+  'sudo apt-get update && sudo apt-get install -y --no-install-recommends ' + DEBIAN_PACKAGES.join(' ');
+
+export interface Prerequisites {
+  statsdMain: string;
+}
+
+/** Throws one error listing everything that is missing and the exact commands that install it. */
+export function checkPrerequisites(exists: (p: string) => boolean = fs.existsSync): Prerequisites {
+  const missingPkgs = new Set<string>();
+  for (const req of REQUIRED_FILES) if (!exists(req.path)) missingPkgs.add(req.pkg);
+  const statsdMain = resolveStatsd();
+  const lines: string[] = [];
+  if (missingPkgs.size > 0) {
+    lines.push(
+      `Missing Debian packages for the local Graphite stack: ${[...missingPkgs].join(', ')}.`,
+      `Install them with:\n  ${APT_INSTALL_LINE}${missingPkgs.has('python3') ? ' python3' : ''}`,
+    );
+  }
+  if (!statsdMain) {
+    lines.push(
+      'Missing the statsD daemon (npm package "statsd").',
+      'Install it in the healthlake folder with:\n  npm install --no-save --omit=optional statsd@0.9.0',
+    );
+  }
+  if (lines.length > 0) throw new MissingComponentError(lines.join('\n'));
+  return { statsdMain: statsdMain as string };
+}
+
+function resolveStatsd(): string | undefined {
+  try {
+    return require.resolve('statsd/stats.js');
+  } catch {
+    return undefined;
+  }
+}
