@@ -2,6 +2,7 @@ import yargs, { type Argv } from 'yargs';
 import { ExitCode, HealthlakeError } from './errors';
 import { stackCommand } from './commands/stack';
 import { configCommand } from './commands/config';
+import { renderChecksCommand } from './commands/render-checks';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -12,7 +13,9 @@ export interface GlobalOptions {
 export function buildCli(argv: string[]): Argv<GlobalOptions> {
   return yargs(argv)
     .scriptName('healthlake')
-    .usage('$0 <command> [options]\n\nDaily health metrics into Graphite; anomaly checks into Seyren, as code.')
+    .usage(
+      '$0 <command> [options]\n\nDaily health metrics into Graphite; anomaly checks into Seyren, as code.',
+    )
     .option('config', {
       type: 'string',
       describe: 'YAML config file with the same names as the environment variables (env wins)',
@@ -25,6 +28,7 @@ export function buildCli(argv: string[]): Argv<GlobalOptions> {
       describe: 'Log level of the structured (JSON) logs on stderr',
     })
     .command(stackCommand)
+    .command(renderChecksCommand)
     .command(configCommand)
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
@@ -33,7 +37,9 @@ export function buildCli(argv: string[]): Argv<GlobalOptions> {
     .alias('h', 'help')
     .version()
     .wrap(Math.min(120, process.stdout.columns || 100))
-    .epilog('Exit codes: 0 ok, 1 failure, 2 usage error or pending changes (--detailed-exitcode), 3 invalid input, 4 missing component.')
+    .epilog(
+      'Exit codes: 0 ok, 1 failure, 2 usage error or pending changes (--detailed-exitcode), 3 invalid input, 4 missing component.',
+    )
     .fail((msg, err) => {
       if (err) throw err;
       console.error(`${msg}\nRun "healthlake --help" for usage.`);

@@ -36,7 +36,8 @@ export const configCommand: CommandModule<GlobalOptions, ConfigArgs> = {
     if (argv.json) console.log(JSON.stringify({ file: config.file ?? null, values: rows }, null, 2));
     else {
       console.log(`config file: ${config.file ?? '(none)'}`);
-      for (const r of rows) console.log(`${r.key.padEnd(22)} ${String(r.value ?? '-').padEnd(40)} ${r.source}`);
+      for (const r of rows)
+        console.log(`${r.key.padEnd(22)} ${String(r.value ?? '-').padEnd(40)} ${r.source}`);
     }
   },
 };

@@ -57,7 +57,9 @@ export const stackCommand: CommandModule<GlobalOptions, StackArgs> = {
       const results = await stackDown(settings.root);
       if (argv.json) console.log(JSON.stringify(results, null, 2));
       else if (results.every((r) => !r.stopped)) console.log('stack down: nothing was running');
-      else for (const r of results) console.log(`${r.name.padEnd(13)} ${r.stopped ? `stopped (pid ${r.pid})` : 'not running'}`);
+      else
+        for (const r of results)
+          console.log(`${r.name.padEnd(13)} ${r.stopped ? `stopped (pid ${r.pid})` : 'not running'}`);
     } else {
       const status = await stackStatus(settings.root);
       print(status, argv.json);
@@ -77,6 +79,8 @@ function print(status: StackStatus, json: boolean) {
   }
   for (const c of status.components) {
     const state = c.ready ? 'ready' : c.running ? 'running, not answering' : 'stopped';
-    console.log(`${c.name.padEnd(13)} ${state.padEnd(24)} ${c.pid !== undefined ? `pid ${c.pid}`.padEnd(11) : ''.padEnd(11)} ${c.endpoint}`);
+    console.log(
+      `${c.name.padEnd(13)} ${state.padEnd(24)} ${c.pid !== undefined ? `pid ${c.pid}`.padEnd(11) : ''.padEnd(11)} ${c.endpoint}`,
+    );
   }
 }

@@ -28,13 +28,23 @@ describe('loadConfig', () => {
   });
 
   it('reads the file and lets the environment win, key by key', () => {
-    const file = write('GRAPHITE_URL: http://graphite.example:8000/\nCARBON_PORT: 2103\nHEALTHLAKE_PREFIX: me.health\n');
-    const c = loadConfig({ file, env: { HOME: dir, CARBON_PORT: '2203', SEYREN_URL: 'http://s:8080/seyren' } });
+    const file = write(
+      'GRAPHITE_URL: http://graphite.example:8000/\nCARBON_PORT: 2103\nHEALTHLAKE_PREFIX: me.health\n',
+    );
+    const c = loadConfig({
+      file,
+      env: { HOME: dir, CARBON_PORT: '2203', SEYREN_URL: 'http://s:8080/seyren' },
+    });
     expect(c.graphiteUrl).toBe('http://graphite.example:8000');
     expect(c.carbon.port).toBe(2203);
     expect(c.prefix).toBe('me.health');
     expect(c.seyrenUrl).toBe('http://s:8080/seyren');
-    expect(c.sources).toMatchObject({ GRAPHITE_URL: 'file', CARBON_PORT: 'env', SEYREN_URL: 'env', STATSD_PORT: 'default' });
+    expect(c.sources).toMatchObject({
+      GRAPHITE_URL: 'file',
+      CARBON_PORT: 'env',
+      SEYREN_URL: 'env',
+      STATSD_PORT: 'default',
+    });
   });
 
   it('names the file and the field of a bad value', () => {
@@ -44,7 +54,9 @@ describe('loadConfig', () => {
   });
 
   it('rejects an unknown name and an illegal prefix', () => {
-    expect(() => loadConfig({ file: write('GRAFITE_URL: x\n'), env: { HOME: dir } })).toThrow(/GRAFITE_URL: unknown configuration name/);
+    expect(() => loadConfig({ file: write('GRAFITE_URL: x\n'), env: { HOME: dir } })).toThrow(
+      /GRAFITE_URL: unknown configuration name/,
+    );
     expect(() => loadConfig({ env: { HOME: dir, HEALTHLAKE_PREFIX: 'health)' } })).toThrow(
       'environment: HEALTHLAKE_PREFIX: must be dot-separated letters, digits, _ or -',
     );
@@ -56,7 +68,9 @@ describe('loadConfig', () => {
   });
 
   it('fails for an explicit config file that does not exist, but not for the default one', () => {
-    expect(() => loadConfig({ file: path.join(dir, 'nope.yaml'), env: { HOME: dir } })).toThrow(/cannot read config file/);
+    expect(() => loadConfig({ file: path.join(dir, 'nope.yaml'), env: { HOME: dir } })).toThrow(
+      /cannot read config file/,
+    );
     expect(() => loadConfig({ env: { HOME: dir } })).not.toThrow();
   });
 
@@ -65,7 +79,9 @@ describe('loadConfig', () => {
       header: 'X-Api-Key',
       value: 'abc',
     });
-    expect(loadConfig({ env: { HOME: dir, GRAPHITE_USER: 'u', GRAPHITE_PASSWORD: 'p' } }).graphiteAuth).toEqual({
+    expect(
+      loadConfig({ env: { HOME: dir, GRAPHITE_USER: 'u', GRAPHITE_PASSWORD: 'p' } }).graphiteAuth,
+    ).toEqual({
       username: 'u',
       password: 'p',
     });

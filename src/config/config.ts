@@ -50,7 +50,9 @@ const url = z
   .transform((u) => u.replace(/\/+$/, ''));
 
 // Metric prefix: one or more Graphite path nodes, no wildcards (it is where we write).
-const prefix = z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated letters, digits, _ or -');
+const prefix = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated letters, digits, _ or -');
 
 const schema = z.object({
   SEYREN_URL: url.optional(),
@@ -172,10 +174,13 @@ function readConfigFile(file: string, mustExist: boolean): Partial<Record<Config
     doc = yaml.load(text, { filename: file });
   } catch (err) {
     const mark = (err as { mark?: { line: number } }).mark;
-    throw InputError.single(`not valid YAML: ${(err as { reason?: string }).reason ?? (err as Error).message}`, {
-      file,
-      line: mark ? mark.line + 1 : undefined,
-    });
+    throw InputError.single(
+      `not valid YAML: ${(err as { reason?: string }).reason ?? (err as Error).message}`,
+      {
+        file,
+        line: mark ? mark.line + 1 : undefined,
+      },
+    );
   }
   if (doc === undefined || doc === null) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
@@ -184,7 +189,10 @@ function readConfigFile(file: string, mustExist: boolean): Partial<Record<Config
   const out: Partial<Record<ConfigKey, string>> = {};
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
     if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
-      throw InputError.single(`unknown configuration name (known: ${CONFIG_KEYS.join(', ')})`, { file, field: key });
+      throw InputError.single(`unknown configuration name (known: ${CONFIG_KEYS.join(', ')})`, {
+        file,
+        field: key,
+      });
     }
     if (value === null || value === undefined) continue;
     if (typeof value === 'object') throw InputError.single('must be a plain value', { file, field: key });

@@ -7,13 +7,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function waitFor(
   what: string,
   probe: () => Promise<boolean>,
-  { timeoutMs = 30000, intervalMs = 100, alive }: { timeoutMs?: number; intervalMs?: number; alive?: () => boolean } = {},
+  {
+    timeoutMs = 30000,
+    intervalMs = 100,
+    alive,
+  }: { timeoutMs?: number; intervalMs?: number; alive?: () => boolean } = {},
 ): Promise<number> {
   const started = Date.now();
   for (;;) {
     if (await probe().catch(() => false)) return Date.now() - started;
     if (alive && !alive()) throw new Error(`${what} exited during start-up`);
-    if (Date.now() - started > timeoutMs) throw new Error(`${what} was not ready after ${timeoutMs / 1000} s`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`${what} was not ready after ${timeoutMs / 1000} s`);
     await sleep(intervalMs);
   }
 }

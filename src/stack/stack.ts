@@ -133,7 +133,9 @@ export async function stackUp(settings: StackSettings, log: Logger): Promise<Sta
       all.map(async (c) => {
         const ms = await waitFor(c.daemon.name, c.ready, { alive: () => runningPid(c) !== undefined }).catch(
           (err: Error) => {
-            throw new HealthlakeError(`${err.message}. Last lines of ${c.daemon.logFile}:\n${tail(c.daemon.logFile)}`);
+            throw new HealthlakeError(
+              `${err.message}. Last lines of ${c.daemon.logFile}:\n${tail(c.daemon.logFile)}`,
+            );
           },
         );
         log.debug({ component: c.name, ms }, 'ready');
@@ -146,7 +148,9 @@ export async function stackUp(settings: StackSettings, log: Logger): Promise<Sta
   return stackStatus(settings.root);
 }
 
-export async function stackDown(root: string): Promise<Array<{ name: ComponentName; pid?: number; stopped: boolean }>> {
+export async function stackDown(
+  root: string,
+): Promise<Array<{ name: ComponentName; pid?: number; stopped: boolean }>> {
   const settings = readSettings(root);
   if (!settings) return [];
   const results = [];
@@ -166,7 +170,14 @@ export async function stackStatus(root: string): Promise<StackStatus> {
     components(settings).map(async (c): Promise<ComponentStatus> => {
       const pid = runningPid(c);
       const ready = pid !== undefined && (await c.ready().catch(() => false));
-      return { name: c.name, pid, running: pid !== undefined, ready, endpoint: c.endpoint, log: c.daemon.logFile };
+      return {
+        name: c.name,
+        pid,
+        running: pid !== undefined,
+        ready,
+        endpoint: c.endpoint,
+        log: c.daemon.logFile,
+      };
     }),
   );
   return { root, components: statuses, allReady: statuses.every((s) => s.ready) };
@@ -174,7 +185,9 @@ export async function stackStatus(root: string): Promise<StackStatus> {
 
 function readSettings(root: string): StackSettings | undefined {
   try {
-    return JSON.parse(fs.readFileSync(path.join(stackPaths(root).run, 'settings.json'), 'utf8')) as StackSettings;
+    return JSON.parse(
+      fs.readFileSync(path.join(stackPaths(root).run, 'settings.json'), 'utf8'),
+    ) as StackSettings;
   } catch {
     return undefined;
   }
@@ -191,7 +204,9 @@ function migrateWebDatabase(s: StackSettings, env: NodeJS.ProcessEnv) {
   });
   fs.writeFileSync(`${p.log}/migrate.out`, `${r.stdout ?? ''}${r.stderr ?? ''}`);
   if (r.status !== 0) {
-    throw new HealthlakeError(`graphite-web database migration failed. Last lines of ${p.log}/migrate.out:\n${tail(`${p.log}/migrate.out`)}`);
+    throw new HealthlakeError(
+      `graphite-web database migration failed. Last lines of ${p.log}/migrate.out:\n${tail(`${p.log}/migrate.out`)}`,
+    );
   }
 }
 

@@ -54,7 +54,10 @@ describe('healthlake stack up|status|down through the CLI', () => {
     expect(again.code).toBe(0);
     const statusJson = await runCli(['stack', 'status', '--json'], env);
     expect(statusJson.code).toBe(0);
-    const status = JSON.parse(statusJson.stdout) as { allReady: boolean; components: Array<{ name: string; pid: number }> };
+    const status = JSON.parse(statusJson.stdout) as {
+      allReady: boolean;
+      components: Array<{ name: string; pid: number }>;
+    };
     expect(status.allReady).toBe(true);
     expect(status.components.map((c) => c.name)).toEqual(['carbon', 'graphite-web', 'statsd']);
     expect(JSON.parse(again.stdout).components.map((c: { pid: number }) => c.pid)).toEqual(

@@ -27,13 +27,19 @@ export default async function setup(): Promise<void> {
     await stackUp(stack, createLogger('warn'));
   } catch (err) {
     fs.rmSync(root, { recursive: true, force: true });
-    throw new Error(`Integration tests need the real Graphite + statsD stack and it did not start:\n${(err as Error).message}`);
+    throw new Error(
+      `Integration tests need the real Graphite + statsD stack and it did not start:\n${(err as Error).message}`,
+    );
   }
   process.env[STACK_ENV] = JSON.stringify(stack);
-  const version = await axios.get(`${stack.graphiteUrl}/version`).then((r) => String(r.data).trim(), () => '?');
+  const version = await axios.get(`${stack.graphiteUrl}/version`).then(
+    (r) => String(r.data).trim(),
+    () => '?',
+  );
   const pids = ['carbon', 'web', 'statsd'].map((n) => fs.readFileSync(`${root}/run/${n}.pid`, 'utf8').trim());
-  const statsdVersion = (JSON.parse(fs.readFileSync(require.resolve('statsd/package.json'), 'utf8')) as { version: string })
-    .version;
+  const statsdVersion = (
+    JSON.parse(fs.readFileSync(require.resolve('statsd/package.json'), 'utf8')) as { version: string }
+  ).version;
   console.log(
     `\nintegration stack ready in ${Date.now() - started} ms under ${root}:\n` +
       `  carbon-cache (Debian graphite-carbon) pid ${pids[0]}  plaintext 127.0.0.1:${stack.carbonPort}\n` +

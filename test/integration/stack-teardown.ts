@@ -7,6 +7,8 @@ export default async function teardown(): Promise<void> {
   if (!raw) return;
   const stack = JSON.parse(raw) as IntegrationStack;
   const results = await stackDown(stack.root);
-  console.log(`\nintegration stack stopped: ${results.map((r) => `${r.name} pid ${r.pid ?? '-'}`).join(', ')}`);
+  console.log(
+    `\nintegration stack stopped: ${results.map((r) => `${r.name} pid ${r.pid ?? '-'}`).join(', ')}`,
+  );
   if (!process.env.HEALTHLAKE_IT_KEEP) fs.rmSync(stack.root, { recursive: true, force: true });
 }

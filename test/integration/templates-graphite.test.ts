@@ -73,7 +73,10 @@ describe('timeshift template (relative change against a week ago) on graphite-we
     await writeDailySeries('health.it.ts.gap', xs);
     const ours = values(await renderDays(target('timeshift', 'health.it.ts.gap'), 21));
     const seed = values(
-      await renderDays("absolute(divideSeries(diffSeries(timeShift(health.it.ts.gap,'7d'),health.it.ts.gap),health.it.ts.gap))", 21),
+      await renderDays(
+        "absolute(divideSeries(diffSeries(timeShift(health.it.ts.gap,'7d'),health.it.ts.gap),health.it.ts.gap))",
+        21,
+      ),
     );
     expect(ours[12]).toBeNull();
     expect(seed[12]).toBe(1);
@@ -84,7 +87,9 @@ describe('timeshift template (relative change against a week ago) on graphite-we
 
 describe('holtwinters template (aberration relative to the value) on graphite-web', () => {
   // 5 weeks of daily data with a weekly pattern: weekdays ~9000 steps, weekends ~4000.
-  const weekly = Array.from({ length: 35 }, (_, k) => (k % 7 < 5 ? 9000 + (k % 5) * 150 : 4000 + (k % 2) * 300));
+  const weekly = Array.from({ length: 35 }, (_, k) =>
+    k % 7 < 5 ? 9000 + (k % 5) * 150 : 4000 + (k % 2) * 300,
+  );
 
   beforeAll(() => writeDailySeries('health.it.hw.weekly', weekly));
 
@@ -108,7 +113,10 @@ describe('holtwinters template (aberration relative to the value) on graphite-we
   });
 
   it('the seed form (default seasonality 1d on daily data) answers HTTP 500', async () => {
-    const err = await renderDays('absolute(divideSeries(holtWintersAberration(health.it.hw.weekly),health.it.hw.weekly))', 30).then(
+    const err = await renderDays(
+      'absolute(divideSeries(holtWintersAberration(health.it.hw.weekly),health.it.hw.weekly))',
+      30,
+    ).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -21,14 +21,17 @@ export async function writeDailySeries(metric: string, values: Array<number | nu
   const stack = integrationStack();
   const t0 = todayUtc();
   const days = values.map((_, i) => t0 - (values.length - i) * DAY);
-  const lines = values.flatMap((v, i) => (v === null ? [] : [formatCarbonLine(metric, v, days[i] as number)]));
+  const lines = values.flatMap((v, i) =>
+    v === null ? [] : [formatCarbonLine(metric, v, days[i] as number)],
+  );
   const writer = new CarbonWriter({ host: '127.0.0.1', port: stack.carbonPort });
   await writer.connect();
   await writer.write(lines);
   await writer.close();
   await pollUntil(
     () => renderDays(metric, values.length),
-    (series) => series.length === 1 && series[0]!.datapoints.filter(([v]) => v !== null).length === lines.length,
+    (series) =>
+      series.length === 1 && series[0]!.datapoints.filter(([v]) => v !== null).length === lines.length,
   );
   return days;
 }

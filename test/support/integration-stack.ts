@@ -9,7 +9,8 @@ export const STACK_ENV = 'HEALTHLAKE_IT_STACK';
 
 export function integrationStack(): IntegrationStack {
   const raw = process.env[STACK_ENV];
-  if (!raw) throw new Error(`${STACK_ENV} is not set: integration tests run under jest's "integration" project`);
+  if (!raw)
+    throw new Error(`${STACK_ENV} is not set: integration tests run under jest's "integration" project`);
   return JSON.parse(raw) as IntegrationStack;
 }
 

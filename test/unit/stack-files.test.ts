@@ -1,4 +1,10 @@
-import { carbonConf, statsdConf, storageAggregation, storageSchemas, webSettings } from '../../src/stack/stack-files';
+import {
+  carbonConf,
+  statsdConf,
+  storageAggregation,
+  storageSchemas,
+  webSettings,
+} from '../../src/stack/stack-files';
 import { checkPrerequisites } from '../../src/stack/prerequisites';
 import { MissingComponentError } from '../../src/errors';
 
@@ -72,7 +78,9 @@ describe('prerequisites', () => {
     })();
     expect(err).toBeInstanceOf(MissingComponentError);
     expect(err.exitCode).toBe(4);
-    expect(err.message).toContain('Missing Debian packages for the local Graphite stack: graphite-carbon, gunicorn.');
+    expect(err.message).toContain(
+      'Missing Debian packages for the local Graphite stack: graphite-carbon, gunicorn.',
+    );
     expect(err.message).toContain(
       'sudo apt-get update && sudo apt-get install -y --no-install-recommends graphite-carbon graphite-web gunicorn',
     );
