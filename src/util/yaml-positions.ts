@@ -9,7 +9,7 @@ export interface LocatedYaml {
   lineOf(path: YamlPath): number | undefined;
 }
 
-const { DOCUMENT, SEQUENCE, MAPPING, SCALAR, ALIAS, POP } = yaml.EVENT_ID as Record<string, number>;
+const { DOCUMENT, SEQUENCE, MAPPING, SCALAR, POP } = yaml.EVENT_ID as Record<string, number>;
 
 /**
  * Parses YAML and remembers where every value starts, so validation errors can name "file:line: field".
@@ -45,17 +45,22 @@ export function loadYamlWithPositions(text: string, file: string): LocatedYaml {
   const lines = new Map<string, number>();
   // Each open collection: its path, its kind, the next sequence index, and for mappings whether the next
   // event is a key (and the key just read).
-  type Frame = { path: Array<string | number>; kind: 'seq' | 'map'; index: number; key?: string; expectKey: boolean };
+  type Frame = {
+    path: Array<string | number>;
+    kind: 'seq' | 'map';
+    index: number;
+    key?: string;
+    expectKey: boolean;
+  };
   const stack: Frame[] = [];
   let documentDone = false;
 
-  const place = (offset: number): Array<string | number> | undefined => {
+  /** The path of the value that the next event opens, or undefined for a mapping key. */
+  const nextValuePath = (): Array<string | number> | undefined => {
     const top = stack[stack.length - 1];
     if (!top) return documentDone ? undefined : [];
     if (top.kind === 'seq') return [...top.path, top.index++];
-    if (top.expectKey) return undefined; // keys themselves are not values
     top.expectKey = true;
-    void offset;
     return [...top.path, top.key ?? ''];
   };
 
@@ -74,11 +79,10 @@ export function loadYamlWithPositions(text: string, file: string): LocatedYaml {
       lines.set(key([...top.path, top.key]), lineAt(offset));
       continue;
     }
-    const path = place(offset);
-    if (path && !lines.has(key(path))) lines.set(key(path), lineAt(offset));
-    if (ev.type === MAPPING && path) stack.push({ path, kind: 'map', index: 0, expectKey: true });
-    else if (ev.type === SEQUENCE && path) stack.push({ path, kind: 'seq', index: 0, expectKey: false });
-    else if (ev.type !== SCALAR && ev.type !== ALIAS) stack.push({ path: path ?? [], kind: 'map', index: 0, expectKey: true });
+    const path = nextValuePath() ?? [];
+    if (!lines.has(key(path))) lines.set(key(path), lineAt(offset));
+    if (ev.type === MAPPING) stack.push({ path, kind: 'map', index: 0, expectKey: true });
+    else if (ev.type === SEQUENCE) stack.push({ path, kind: 'seq', index: 0, expectKey: false });
   }
 
   return {

@@ -1,0 +1,232 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { InputError } from '../errors';
+import { loadTemplates } from '../templates/registry';
+import { loadCheckSpecs, parseCheckFile } from './definitions';
+import { desiredChecks, toDesiredCheck } from './desired';
+
+const templates = loadTemplates();
+const FILE = 'checks/test.yaml';
+
+function problemsOf(text: string) {
+  return parseCheckFile(text, FILE, templates).problems;
+}
+
+const valid = `
+defaults:
+  resolution: daily
+checks:
+  - metric: "{{prefix}}.steps"
+    heuristics:
+      cv: { warn: 0.5, error: 0.8, params: { window: 14 } }
+      timeshift: { warn: 0.5, error: 1 }
+`;
+
+describe('parseCheckFile', () => {
+  it('fills in defaults from the file, the template and Seyren-safe subscription values', () => {
+    const { specs, problems } = parseCheckFile(
+      valid.replace(
+        '  resolution: daily',
+        '  resolution: daily\n  subscriptions:\n    - { type: EMAIL, target: a@b.c }',
+      ),
+      FILE,
+      templates,
+      { prefix: 'me.health' },
+    );
+    expect(problems).toEqual([]);
+    expect(specs.map((s) => [s.heuristic, s.metric, s.from, s.until, s.warn, s.error, s.direction])).toEqual([
+      ['cv', 'me.health.steps', '-30d', 'now', 0.5, 0.8, 'high-is-bad'],
+      ['timeshift', 'me.health.steps', '-30d', 'now', 0.5, 1, 'high-is-bad'],
+    ]);
+    expect(specs[0]!.line).toBe(9); // two subscription lines were inserted above
+    expect(specs[0]!.subscriptions).toEqual([
+      {
+        type: 'EMAIL',
+        target: 'a@b.c',
+        days: ['su', 'mo', 'tu', 'we', 'th', 'fr', 'sa'],
+        fromTime: '0000',
+        toTime: '2359',
+        ignoreWarn: false,
+        ignoreError: false,
+        ignoreOk: false,
+        enabled: true,
+      },
+    ]);
+  });
+
+  it('names file, line and field of a metric with ")" or a space', () => {
+    expect(problemsOf(valid.replace('"{{prefix}}.steps"', '"health.steps)"'))[0]).toMatchObject({
+      file: FILE,
+      line: 5,
+      field: 'checks[0].metric',
+    });
+    const spaced = problemsOf(valid.replace('"{{prefix}}.steps"', '"health.my steps"'));
+    expect(spaced[0]).toMatchObject({ line: 5, field: 'checks[0].metric' });
+  });
+
+  it('names a non-numeric threshold', () => {
+    const p = problemsOf(valid.replace('error: 0.8', 'error: "high"'));
+    expect(p).toEqual([
+      expect.objectContaining({
+        file: FILE,
+        line: 7,
+        field: 'checks[0].heuristics.cv.error',
+        message: expect.stringContaining('must be a number'),
+      }),
+    ]);
+  });
+
+  it('names a CV window longer than the check range', () => {
+    const p = problemsOf(valid.replace('window: 14', 'window: 40'));
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatchObject({ line: 7, field: 'checks[0].heuristics.cv.params.window' });
+    expect(p[0]!.message).toMatch(/longer than the check range/);
+  });
+
+  it('names a Holt-Winters seasonality below two steps', () => {
+    const p = problemsOf(
+      valid.replace(
+        'timeshift: { warn: 0.5, error: 1 }',
+        'holtwinters: { warn: 0.2, error: 0.4, params: { seasonality: 1d } }',
+      ),
+    );
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatchObject({ line: 8, field: 'checks[0].heuristics.holtwinters.params.seasonality' });
+    expect(p[0]!.message).toMatch(/at least 2/);
+  });
+
+  it('names an unknown heuristic and lists the templates', () => {
+    const p = problemsOf(valid.replace('timeshift:', 'zscore:'));
+    expect(p).toEqual([
+      expect.objectContaining({
+        line: 8,
+        field: 'checks[0].heuristics.zscore',
+        message: 'unknown heuristic "zscore" (templates: cv, holtwinters, timeshift)',
+      }),
+    ]);
+  });
+
+  it('names unknown keys and malformed YAML', () => {
+    expect(
+      problemsOf(valid.replace('resolution: daily', 'resolution: daily\n  colour: red'))[0],
+    ).toMatchObject({
+      line: 4,
+      field: 'defaults.colour',
+      message: 'unknown key(s): colour',
+    });
+    expect(problemsOf('checks:\n  - metric: a\n   heuristics: {}\n')[0]).toMatchObject({
+      file: FILE,
+      line: 3,
+    });
+  });
+
+  it('renders one check per environment, with per-environment overrides', () => {
+    const { specs, problems } = parseCheckFile(
+      `defaults: { resolution: fine }
+environments: [prod, staging]
+checks:
+  - metric: "{{env}}.server1.tx_rate"
+    heuristics:
+      cv: { warn: 0.3, error: 0.5 }
+    overrides:
+      staging: { cv: { warn: 0.6 } }
+`,
+      FILE,
+      templates,
+    );
+    expect(problems).toEqual([]);
+    expect(specs.map((s) => [s.env, s.metric, s.warn, s.error])).toEqual([
+      ['prod', 'prod.server1.tx_rate', 0.3, 0.5],
+      ['staging', 'staging.server1.tx_rate', 0.6, 0.5],
+    ]);
+    const only = parseCheckFile(
+      `environments: [prod, staging]\nchecks:\n  - metric: "{{env}}.x"\n    heuristics: { cv: { warn: 1, error: 2 } }\n`,
+      FILE,
+      templates,
+      { env: 'staging' },
+    );
+    expect(only.specs.map((s) => s.metric)).toEqual(['staging.x']);
+  });
+});
+
+describe('desired checks', () => {
+  const { specs } = parseCheckFile(valid, FILE, templates);
+
+  it('have a deterministic name, a marker in the description, and the rendered target', () => {
+    const c = toDesiredCheck(specs[0]!);
+    expect(c.name).toBe('healthlake:cv:health.steps');
+    expect(c.description.startsWith('[managed by healthlake] cv from checks/test.yaml.')).toBe(true);
+    expect(c.description).toContain('high is bad: WARN at >= 0.5, ERROR at >= 0.8');
+    expect(c.target).toBe('divideSeries(stdev(health.steps,14),movingAverage(health.steps,14))');
+  });
+
+  it('expand a glob into one check per series, asking Graphite once per glob', async () => {
+    const { specs: globSpecs } = parseCheckFile(
+      valid.replace('{{prefix}}.steps', 'apps.*.tx'),
+      FILE,
+      templates,
+    );
+    const asked: string[] = [];
+    const checks = await desiredChecks(globSpecs, async (glob) => {
+      asked.push(glob);
+      return ['apps.a.tx', 'apps.b.tx'];
+    });
+    expect(asked).toEqual(['apps.*.tx']);
+    expect(checks.map((c) => c.name)).toEqual([
+      'healthlake:cv:apps.a.tx',
+      'healthlake:cv:apps.b.tx',
+      'healthlake:timeshift:apps.a.tx',
+      'healthlake:timeshift:apps.b.tx',
+    ]);
+  });
+
+  it('refuse two declarations of the same check', async () => {
+    await expect(desiredChecks([specs[0]!, specs[0]!], async () => [])).rejects.toThrow(
+      /check "healthlake:cv:health.steps" is also declared at checks\/test.yaml:7/,
+    );
+  });
+});
+
+describe('the shipped check definitions', () => {
+  it('load without problems and make the expected checks', () => {
+    const specs = loadCheckSpecs(path.resolve(__dirname, '../../checks'), templates);
+    const health = specs.filter((s) => s.file.endsWith('health.yaml'));
+    expect(health.map((s) => `${s.heuristic}:${s.metric}`)).toEqual([
+      'cv:health.steps',
+      'timeshift:health.steps',
+      'holtwinters:health.steps',
+      'timeshift:health.heart.resting',
+      'holtwinters:health.heart.resting',
+      'cv:health.heart.average',
+      'timeshift:health.sleep.minutes_before',
+      'holtwinters:health.sleep.minutes_before',
+      'cv:health.sleep.longest_episode',
+    ]);
+    expect(health.every((s) => s.resolution === 'daily' && s.from === '-30d')).toBe(true);
+    const app = specs.filter((s) => s.file.endsWith('example-app.yaml'));
+    expect(app).toHaveLength(6);
+    expect(new Set(app.map((s) => s.env))).toEqual(new Set(['prod', 'staging']));
+  });
+
+  it('report every broken file at once', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-checks-'));
+    fs.writeFileSync(
+      path.join(dir, 'a.yaml'),
+      'checks:\n  - metric: "x(y)"\n    heuristics: { cv: { warn: 1, error: 2 } }\n',
+    );
+    fs.writeFileSync(path.join(dir, 'b.yaml'), 'checks: [\n');
+    try {
+      loadCheckSpecs(dir, templates);
+      throw new Error('expected an InputError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as InputError).problems.map((p) => `${path.basename(p.file!)}:${p.line}`)).toEqual([
+        'a.yaml:2',
+        'b.yaml:2',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
