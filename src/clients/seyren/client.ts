@@ -1,0 +1,408 @@
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import {
+  ExponentialBackoff,
+  handleWhen,
+  retry,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  type RetryPolicy,
+  type TimeoutPolicy,
+} from 'cockatiel';
+import type { HttpAuth } from '../../config/config';
+import { HealthlakeError } from '../../errors';
+import { silentLogger, type Logger } from '../../util/log';
+import type { NewCheck, NewSubscription, SeyrenCheck, SeyrenList, SeyrenSubscription } from './types';
+
+/**
+ * A thin client for the Seyren 1.5.0 API (/work/shared/reference/seyren-api.md). It hides no semantics: it only
+ * adds timeouts, safe retries, the `Location` id extraction and client-side guards against the server's
+ * silent failure modes. Request bodies are never logged or put in errors: subscription targets are API keys.
+ */
+
+export interface SeyrenClientOptions {
+  /** Seyren's URL, possibly with a context path (`http://h:8080/seyren`); `/api` is appended. */
+  baseUrl: string;
+  auth?: HttpAuth;
+  /** Per-request timeout (each retry gets a fresh one). */
+  timeoutMs?: number;
+  /** Retries after the first attempt, for failures that are safe to repeat. */
+  retries?: number;
+  /** First backoff delay; later ones grow exponentially with decorrelated jitter. Tests use ~1 ms. */
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+  logger?: Logger;
+}
+
+/** HTTP requests actually sent, retries included. */
+export interface SeyrenRequestStats {
+  gets: number;
+  posts: number;
+  puts: number;
+  deletes: number;
+}
+
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** A failed Seyren request. `status` is undefined when no HTTP answer arrived (then `code` says why). */
+export class SeyrenError extends HealthlakeError {
+  readonly method: HttpMethod;
+  /** Path below the base URL, without the query string, e.g. `/api/checks/5205...`. */
+  readonly path: string;
+  readonly status?: number;
+  /** Node/axios error code (`ECONNREFUSED`, `ECONNRESET`, `ETIMEDOUT`...) for transport failures. */
+  readonly code?: string;
+
+  constructor(details: {
+    method: HttpMethod;
+    path: string;
+    status?: number;
+    code?: string;
+    detail?: string;
+  }) {
+    const { method, path, status, code, detail } = details;
+    const head = `Seyren ${method} ${path}`;
+    super(
+      status !== undefined
+        ? `${head} answered ${status}${detail ? `: ${detail}` : ''}`
+        : `${head} failed: ${detail || code || 'no answer'}`,
+    );
+    this.method = method;
+    this.path = path;
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** Escapes Java/PCRE regex metacharacters, for `regexes=^<escaped>$` name lookups (reference, pitfall 1). */
+export function escapeJavaRegex(text: string): string {
+  // A backslash before any non-alphabetic character is a literal in Java, PCRE (Mongo) and JS alike.
+  return text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+}
+
+/** First non-empty line of an error body, HTML tags stripped, secrets replaced, at most 200 characters. */
+export function errorBodyExcerpt(body: string, secrets: readonly string[] = []): string {
+  const text = redact(body, secrets)
+    .replace(/<(head|style|script)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(nbsp|lt|gt|quot|amp|#0?39);/g, (_all, name: string) => HTML_ENTITIES[name] ?? "'");
+  const line = text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .find((l) => l.length > 0);
+  // Redact again after entity decoding: `PD&#45;KEY` would otherwise survive. Truncate last, so that no
+  // prefix of a secret can remain.
+  const clean = redact(line ?? '', secrets);
+  return clean.length > 200 ? `${clean.slice(0, 199)}…` : clean;
+}
+
+const HTML_ENTITIES: Record<string, string> = { nbsp: ' ', lt: '<', gt: '>', quot: '"', amp: '&' };
+
+function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
+/** Failures where the request never reached the server, so even a POST may be repeated. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** Transport failures worth repeating for idempotent requests (the request may or may not have arrived). */
+const TRANSIENT_CODES = new Set([...NOT_SENT_CODES, 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE']);
+
+function isTransient(err: Error): boolean {
+  if (!(err instanceof SeyrenError)) return false;
+  if (err.status !== undefined) return err.status >= 500;
+  return err.code !== undefined && TRANSIENT_CODES.has(err.code);
+}
+
+function isNotSent(err: Error): boolean {
+  return err instanceof SeyrenError && err.status === undefined && NOT_SENT_CODES.has(err.code ?? '');
+}
+
+interface RawResponse {
+  status: number;
+  text: string;
+  location?: string;
+}
+
+interface RequestSpec {
+  method: HttpMethod;
+  /** Below `/api`, already percent-encoded. */
+  path: string;
+  query?: string;
+  body?: unknown;
+  /** Strings to redact from error messages (subscription targets of the body). */
+  secrets?: readonly string[];
+}
+
+export class SeyrenClient {
+  readonly stats: SeyrenRequestStats = { gets: 0, posts: 0, puts: 0, deletes: 0 };
+  private readonly apiBase: string;
+  private readonly http: AxiosInstance;
+  private readonly logger: Logger;
+  private readonly timeoutMs: number;
+  private readonly authSecrets: string[];
+  private readonly perRequestTimeout: TimeoutPolicy;
+  private readonly retryPolicies: {
+    /** GET, PUT, DELETE: repeatable, so retried on 5xx and on transport failures. */
+    idempotent: RetryPolicy;
+    /** POST: retried only when the request provably never left (connection refused). */
+    notSent: RetryPolicy;
+    /** createCheck: also retried after a lookup proved that an ambiguous attempt created nothing. */
+    create: RetryPolicy;
+  };
+  private readonly provenNotCreated = new WeakSet<Error>();
+
+  constructor(options: SeyrenClientOptions) {
+    this.apiBase = `${options.baseUrl.replace(/\/+$/, '')}/api`;
+    this.logger = options.logger ?? silentLogger;
+    this.timeoutMs = options.timeoutMs ?? 10000;
+    const auth = options.auth;
+    this.authSecrets = !auth ? [] : 'header' in auth ? [auth.value] : [auth.password];
+    this.http = axios.create({
+      validateStatus: () => true,
+      // A proxy's login redirect must surface as an error, not be followed and parsed.
+      maxRedirects: 0,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      headers: {
+        // Seyren's JSON GETs produce only application/json (reference section 0).
+        Accept: 'application/json',
+        ...(auth && 'header' in auth ? { [auth.header]: auth.value } : {}),
+      },
+      auth: auth && 'username' in auth ? { username: auth.username, password: auth.password } : undefined,
+    });
+    this.perRequestTimeout = timeout(this.timeoutMs, TimeoutStrategy.Aggressive);
+    const backoff = new ExponentialBackoff({
+      initialDelay: options.retryBaseDelayMs ?? 250,
+      maxDelay: options.retryMaxDelayMs ?? 10000,
+    });
+    const retryWhen = (predicate: (err: Error) => boolean) => {
+      const policy = retry(handleWhen(predicate), { maxAttempts: options.retries ?? 3, backoff });
+      policy.onRetry((event) => {
+        const { method, path, status, code } = ('error' in event ? event.error : {}) as Partial<SeyrenError>;
+        const { attempt, delay } = event;
+        this.logger.warn({ method, path, status, code, attempt, delayMs: delay }, 'retrying');
+      });
+      return policy;
+    };
+    this.retryPolicies = {
+      idempotent: retryWhen(isTransient),
+      notSent: retryWhen(isNotSent),
+      create: retryWhen((err) => isNotSent(err) || this.provenNotCreated.has(err)),
+    };
+  }
+
+  /** Total HTTP requests sent so far. */
+  get requestCount(): number {
+    const s = this.stats;
+    return s.gets + s.posts + s.puts + s.deletes;
+  }
+
+  /**
+   * GET /checks, all of them or those whose name matches `nameRegex` (Java syntax, unanchored: pass
+   * `^` + escapeJavaRegex(prefix) for a prefix). Seyren has no pagination; everything comes in one answer.
+   */
+  async listChecks(nameRegex?: string): Promise<SeyrenCheck[]> {
+    const query =
+      nameRegex === undefined ? undefined : new URLSearchParams({ fields: 'name', regexes: nameRegex });
+    const res = await this.send({ method: 'GET', path: '/checks', query: query?.toString() });
+    const list = this.parseJson<SeyrenList<SeyrenCheck>>(res, 'GET', '/checks');
+    if (!list || !Array.isArray(list.values)) {
+      const detail = 'no "values" list';
+      throw new SeyrenError({ method: 'GET', path: '/api/checks', status: res.status, detail });
+    }
+    return list.values;
+  }
+
+  /** The check with exactly this name, if any (names are unique in Seyren). */
+  async findCheckByName(name: string): Promise<SeyrenCheck | undefined> {
+    const found = await this.listChecks(`^${escapeJavaRegex(name)}$`);
+    return found.find((check) => check.name === name);
+  }
+
+  /** GET /checks/{id}; undefined when Seyren answers 404. */
+  async getCheck(id: string): Promise<SeyrenCheck | undefined> {
+    const path = `/checks/${encodeURIComponent(id)}`;
+    try {
+      return this.parseJson<SeyrenCheck>(await this.send({ method: 'GET', path }), 'GET', path);
+    } catch (err) {
+      if (err instanceof SeyrenError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * POST /checks; resolves to the new id, read from `Location` (the body is empty). Seyren answers 500 for a
+   * duplicate name, so after a 500 or a connection lost mid-request the name is looked up: if the check exists,
+   * an earlier attempt created it and its id is returned. A lost request whose check does not exist is repeated.
+   */
+  async createCheck(check: NewCheck): Promise<string> {
+    const secrets = targetsOf(check.subscriptions);
+    const spec: RequestSpec = { method: 'POST', path: '/checks', body: check, secrets };
+    return this.retryPolicies.create.execute(async () => {
+      let res: RawResponse;
+      try {
+        res = await this.attempt(spec);
+      } catch (err) {
+        if (!(err instanceof SeyrenError) || !mayHaveCreated(err)) throw err;
+        const existing = await this.findCheckByName(check.name).catch((lookupErr: Error) => {
+          this.logger.warn({ err: lookupErr.message }, 'name lookup after a failed create failed');
+          return null;
+        });
+        if (existing) {
+          this.logger.warn(
+            { id: existing.id, status: err.status, code: err.code },
+            'create failed; check exists',
+          );
+          return existing.id;
+        }
+        if (existing === undefined && err.status === undefined) this.provenNotCreated.add(err);
+        throw err;
+      }
+      return this.idFromLocation(res, spec);
+    });
+  }
+
+  /**
+   * PUT /checks/{id} with the FULL object. Seyren updates the document whose id is in the body, answers 500
+   * (NPE) for a null warn, error or state, and silently updates nothing without an id: all refused here,
+   * before sending. Subscriptions in the body are ignored by the server; use the subscription methods.
+   */
+  async updateCheck(check: SeyrenCheck): Promise<void> {
+    const missing = (['id', 'warn', 'error', 'state'] as const).filter(
+      (k) => check[k] == null || check[k] === '',
+    );
+    if (missing.length > 0) {
+      throw new HealthlakeError(
+        `refusing to update Seyren check ${JSON.stringify(check.name)}: ${missing.join(', ')} missing ` +
+          `(Seyren 1.5.0 would ${missing.includes('id') ? 'silently update nothing' : 'answer 500'})`,
+      );
+    }
+    const path = `/checks/${encodeURIComponent(check.id)}`;
+    await this.send({ method: 'PUT', path, body: check, secrets: targetsOf(check.subscriptions) });
+  }
+
+  /** DELETE /checks/{id}; Seyren answers 204 even for an unknown id. */
+  async deleteCheck(id: string): Promise<void> {
+    await this.send({ method: 'DELETE', path: `/checks/${encodeURIComponent(id)}` });
+  }
+
+  /**
+   * POST /checks/{id}/subscriptions; resolves to the new subscription id (from `Location`). Seyren answers
+   * 201 even when the check does not exist, and stores nothing then.
+   */
+  async createSubscription(
+    checkId: string,
+    subscription: NewSubscription | SeyrenSubscription,
+  ): Promise<string> {
+    const body: Partial<SeyrenSubscription> = { ...subscription };
+    delete body.id; // the server mints the id on this route
+    const spec: RequestSpec = {
+      method: 'POST',
+      path: `/checks/${encodeURIComponent(checkId)}/subscriptions`,
+      body,
+      secrets: targetsOf([subscription]),
+    };
+    return this.idFromLocation(await this.send(spec), spec);
+  }
+
+  /**
+   * PUT /checks/{id}/subscriptions/{subId}: replaces the whole subscription. Seyren matches the BODY id and
+   * answers 204 even when nothing matched, so an id is required here.
+   */
+  async updateSubscription(checkId: string, subscription: SeyrenSubscription): Promise<void> {
+    if (!subscription.id) {
+      throw new HealthlakeError(`refusing to update a subscription of Seyren check ${checkId}: id missing`);
+    }
+    const path = `/checks/${encodeURIComponent(checkId)}/subscriptions/${encodeURIComponent(subscription.id)}`;
+    await this.send({ method: 'PUT', path, body: subscription, secrets: targetsOf([subscription]) });
+  }
+
+  /** DELETE /checks/{id}/subscriptions/{subId}; always 204. */
+  async deleteSubscription(checkId: string, subscriptionId: string): Promise<void> {
+    const path = `/checks/${encodeURIComponent(checkId)}/subscriptions/${encodeURIComponent(subscriptionId)}`;
+    await this.send({ method: 'DELETE', path });
+  }
+
+  private send(spec: RequestSpec): Promise<RawResponse> {
+    const policy = spec.method === 'POST' ? this.retryPolicies.notSent : this.retryPolicies.idempotent;
+    return policy.execute(() => this.attempt(spec));
+  }
+
+  /** One HTTP request under the per-request timeout. Every failure comes out as a SeyrenError. */
+  private async attempt(spec: RequestSpec): Promise<RawResponse> {
+    const { method, query, body } = spec;
+    const path = `/api${spec.path}`;
+    this.count(method);
+    const started = Date.now();
+    let res: AxiosResponse<string>;
+    try {
+      res = await this.perRequestTimeout.execute(({ signal }) =>
+        this.http.request<string>({
+          method,
+          url: `${this.apiBase}${spec.path}${query ? `?${query}` : ''}`,
+          data: body === undefined ? undefined : JSON.stringify(body),
+          // Without it Seyren answers 415 (issue scobal/seyren#314).
+          headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
+          signal,
+        }),
+      );
+    } catch (err) {
+      this.logger.debug({ method, path, ms: Date.now() - started }, 'Seyren request failed');
+      throw this.transportError(method, path, err);
+    }
+    this.logger.debug({ method, path, status: res.status, ms: Date.now() - started }, 'Seyren request');
+    const text = typeof res.data === 'string' ? res.data : '';
+    if (res.status < 200 || res.status > 299) {
+      const secrets = [...(spec.secrets ?? []), ...this.authSecrets];
+      throw new SeyrenError({ method, path, status: res.status, detail: errorBodyExcerpt(text, secrets) });
+    }
+    const location = res.headers['location'];
+    return { status: res.status, text, location: typeof location === 'string' ? location : undefined };
+  }
+
+  private transportError(method: HttpMethod, path: string, err: unknown): SeyrenError {
+    if (err instanceof TaskCancelledError) {
+      const detail = `no answer within ${this.timeoutMs} ms`;
+      return new SeyrenError({ method, path, code: 'ETIMEDOUT', detail });
+    }
+    // Only the code and message are kept: an AxiosError also holds the request config (headers, body).
+    const code = axios.isAxiosError(err) ? err.code : undefined;
+    const message = err instanceof Error ? err.message : String(err);
+    return new SeyrenError({ method, path, code, detail: redact(message, this.authSecrets) });
+  }
+
+  private idFromLocation(res: RawResponse, spec: RequestSpec): string {
+    const segments = res.location ? new URL(res.location, this.apiBase).pathname.split('/') : [];
+    const id = decodeURIComponent(segments.filter(Boolean).pop() ?? '');
+    if (!res.location || !id) {
+      const detail = 'no Location header, so the new id is unknown';
+      throw new SeyrenError({ method: spec.method, path: `/api${spec.path}`, status: res.status, detail });
+    }
+    return id;
+  }
+
+  private parseJson<T>(res: RawResponse, method: HttpMethod, path: string): T {
+    try {
+      return JSON.parse(res.text) as T;
+    } catch {
+      const detail = `body is not JSON: ${errorBodyExcerpt(res.text, this.authSecrets)}`;
+      throw new SeyrenError({ method, path: `/api${path}`, status: res.status, detail });
+    }
+  }
+
+  private count(method: HttpMethod): void {
+    this.stats[({ GET: 'gets', POST: 'posts', PUT: 'puts', DELETE: 'deletes' } as const)[method]]++;
+  }
+}
+
+/** A 5xx (500 is also the duplicate-name answer) or a connection lost after the request may have arrived. */
+function mayHaveCreated(err: SeyrenError): boolean {
+  if (err.status !== undefined) return err.status >= 500;
+  return !NOT_SENT_CODES.has(err.code ?? '');
+}
+
+function targetsOf(subscriptions: readonly { target?: string | null }[] | undefined): string[] {
+  return (subscriptions ?? []).map((s) => s.target).filter((t): t is string => typeof t === 'string');
+}
