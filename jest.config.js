@@ -1,4 +1,4 @@
-// Two projects: unit tests are pure and fast; integration tests share one real Graphite + statsD
+// Three projects: unit tests are pure and fast; e2e tests run the CLI against doubles; integration tests share one real Graphite + statsD
 // stack started by globalSetup (test/integration/stack-setup.ts) and stopped by globalTeardown.
 /** @type {import('jest').Config} */
 const base = {
@@ -11,6 +11,8 @@ module.exports = {
   testTimeout: 60000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'] },
+    // Through the built CLI (dist/, built by `npm test`'s pretest) against in-test doubles, e.g. Seyren's.
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
     {
       ...base,
       displayName: 'integration',

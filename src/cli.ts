@@ -3,6 +3,7 @@ import { ExitCode, HealthlakeError } from './errors';
 import { stackCommand } from './commands/stack';
 import { configCommand } from './commands/config';
 import { renderChecksCommand } from './commands/render-checks';
+import { provisionChecksCommand } from './commands/provision-checks';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -28,6 +29,7 @@ export function buildCli(argv: string[]): Argv<GlobalOptions> {
       describe: 'Log level of the structured (JSON) logs on stderr',
     })
     .command(stackCommand)
+    .command(provisionChecksCommand)
     .command(renderChecksCommand)
     .command(configCommand)
     .demandCommand(1, 'Name a command; see --help.')

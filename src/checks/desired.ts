@@ -46,7 +46,7 @@ export function toDesiredCheck(spec: CheckSpec, metric: string = spec.metric): D
   return {
     name: checkName(spec.heuristic, metric),
     description:
-      `${MANAGED_MARKER} ${spec.heuristic} from ${from}. ${spec.template.description} ` +
+      `${MANAGED_MARKER}${spec.env !== undefined ? ` (env ${spec.env})` : ''} ${spec.heuristic} from ${from}. ${spec.template.description} ` +
       `${describeDirection(spec.warn, spec.error)}. Edit the YAML, not this check: changes here are overwritten.`,
     target,
     from: spec.from,

@@ -1,0 +1,151 @@
+import type { NewSubscription, SeyrenSubscription } from '../clients/seyren/types';
+import { DAYS } from './definition-schema';
+import { describeDirection } from './lint';
+import type { Plan, PlannedAction, SubscriptionChange } from './plan';
+import { redactTarget } from './redact';
+
+/** Plan output for people (like `terraform plan`) and for programs (`--json`). Secrets never appear. */
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  delete: number;
+  unchanged: number;
+  orphans: number;
+  conflicts: number;
+}
+
+export function summarize(plan: Plan): PlanSummary {
+  const count = (kind: PlannedAction['kind']) => plan.actions.filter((a) => a.kind === kind).length;
+  return {
+    create: count('create'),
+    update: count('update'),
+    delete: count('delete'),
+    unchanged: plan.unchanged.length,
+    orphans: plan.orphans.length,
+    conflicts: plan.conflicts.length,
+  };
+}
+
+function describeSubscription(s: NewSubscription | SeyrenSubscription): string {
+  const days = DAYS.filter((d) => s[d]);
+  const when = days.length === 7 ? 'every day' : days.length === 0 ? 'no day' : days.join(',');
+  return `${s.type} ${redactTarget(s.target)} ${when} ${s.fromTime ?? '----'}-${s.toTime ?? '----'}${s.enabled ? '' : ' (disabled)'}`;
+}
+
+function subscriptionLine(change: SubscriptionChange): string {
+  switch (change.kind) {
+    case 'create':
+      return `+ ${describeSubscription(change.desired)}`;
+    case 'delete':
+      return `- ${describeSubscription(change.actual)}`;
+    case 'update': {
+      const fields = change.fields.map(
+        (f) =>
+          `${f} ${String(change.actual[f as keyof SeyrenSubscription])} → ${String(change.desired[f as keyof NewSubscription])}`,
+      );
+      return `~ ${change.actual.type} ${redactTarget(change.actual.target)}: ${fields.join(', ')}`;
+    }
+  }
+}
+
+const show = (v: unknown) =>
+  v === null || v === undefined ? 'null' : typeof v === 'string' ? JSON.stringify(v) : String(v);
+
+export function formatPlanText(plan: Plan, context: { seyrenUrl: string; prune: boolean }): string {
+  const out: string[] = [];
+  const s = summarize(plan);
+  if (plan.actions.length === 0) {
+    out.push(
+      `No changes. Seyren (${context.seyrenUrl}) matches the definitions: ${s.unchanged} checks unchanged.`,
+    );
+  } else {
+    out.push(`healthlake will make these changes in Seyren (${context.seyrenUrl}):`, '');
+    for (const a of plan.actions) {
+      if (a.kind === 'create') {
+        const c = a.desired;
+        out.push(`  + ${a.name}`);
+        out.push(`      target         ${c.target}`);
+        out.push(`      range          ${c.from} .. ${c.until}`);
+        out.push(
+          `      thresholds     ${describeDirection(c.warn, c.error)}${c.enabled ? '' : ' (disabled)'}`,
+        );
+        for (const sub of a.body.subscriptions ?? [])
+          out.push(`      subscription   ${describeSubscription(sub)}`);
+      } else if (a.kind === 'update') {
+        out.push(`  ~ ${a.name}  (id ${a.id})`);
+        for (const c of a.changes) out.push(`      ${c.field.padEnd(14)} ${show(c.from)} → ${show(c.to)}`);
+        for (const sub of a.subscriptions) out.push(`      subscription   ${subscriptionLine(sub)}`);
+      } else {
+        out.push(`  - ${a.name}  (id ${a.id})`);
+      }
+      out.push('');
+    }
+    out.push(
+      `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unchanged} unchanged.`,
+    );
+  }
+  if (plan.orphans.length > 0) {
+    out.push(
+      '',
+      `${plan.orphans.length} managed check(s) are no longer declared; ${context.prune ? '' : 'run with --prune to delete them'}:`,
+    );
+    for (const o of plan.orphans) out.push(`    ${o.name}  (id ${o.id})`);
+  }
+  if (plan.conflicts.length > 0) {
+    out.push(
+      '',
+      `${plan.conflicts.length} declared check(s) have a name already used by a check healthlake did not create; they are left alone (rename or remove the other check):`,
+    );
+    for (const c of plan.conflicts) out.push(`    ${c.name}  (id ${c.id})`);
+  }
+  return out.join('\n');
+}
+
+export function planToJson(plan: Plan) {
+  return {
+    summary: summarize(plan),
+    actions: plan.actions.map((a) => {
+      if (a.kind === 'create') {
+        const c = a.desired;
+        return {
+          action: 'create',
+          name: a.name,
+          target: c.target,
+          from: c.from,
+          until: c.until,
+          warn: c.warn,
+          error: c.error,
+          direction: c.direction,
+          enabled: c.enabled,
+          allowNoData: c.allowNoData,
+          subscriptions: (a.body.subscriptions ?? []).map(redactedSubscription),
+          source: c.source,
+        };
+      }
+      if (a.kind === 'update') {
+        return {
+          action: 'update',
+          name: a.name,
+          id: a.id,
+          changes: a.changes,
+          subscriptions: a.subscriptions.map((sub) =>
+            sub.kind === 'create'
+              ? { action: 'create', ...redactedSubscription(sub.desired) }
+              : sub.kind === 'delete'
+                ? { action: 'delete', id: sub.id, ...redactedSubscription(sub.actual) }
+                : { action: 'update', id: sub.id, fields: sub.fields, ...redactedSubscription(sub.desired) },
+          ),
+        };
+      }
+      return { action: 'delete', name: a.name, id: a.id };
+    }),
+    unchanged: plan.unchanged,
+    orphans: plan.orphans,
+    conflicts: plan.conflicts,
+  };
+}
+
+function redactedSubscription(s: NewSubscription | SeyrenSubscription) {
+  return { ...s, target: redactTarget(s.target) };
+}

@@ -1,0 +1,252 @@
+import type { NewCheck, NewSubscription, SeyrenCheck, SeyrenSubscription } from '../clients/seyren/types';
+import { DAYS, type SubscriptionDefinition } from './definition-schema';
+import { MANAGED_MARKER, MANAGED_NAME_PREFIX, type DesiredCheck } from './desired';
+
+/**
+ * The plan: what must change in Seyren so that its managed checks equal the definitions. Pure and
+ * deterministic, so that `--dry-run` shows exactly what `apply` will send.
+ */
+
+/** Scalar fields healthlake owns on a check. Seyren's own fields (state, lastCheck, id) are left alone. */
+export const MANAGED_FIELDS = [
+  'description',
+  'target',
+  'from',
+  'until',
+  'warn',
+  'error',
+  'enabled',
+  'allowNoData',
+  'live',
+] as const;
+export type ManagedField = (typeof MANAGED_FIELDS)[number];
+
+export interface FieldChange {
+  field: ManagedField;
+  from: string | number | boolean | null;
+  to: string | number | boolean | null;
+}
+
+export type SubscriptionChange =
+  | { kind: 'create'; desired: NewSubscription }
+  | { kind: 'update'; id: string; actual: SeyrenSubscription; desired: NewSubscription; fields: string[] }
+  | { kind: 'delete'; id: string; actual: SeyrenSubscription };
+
+export type PlannedAction =
+  | { kind: 'create'; name: string; desired: DesiredCheck; body: NewCheck }
+  | {
+      kind: 'update';
+      name: string;
+      id: string;
+      desired: DesiredCheck;
+      actual: SeyrenCheck;
+      changes: FieldChange[];
+      subscriptions: SubscriptionChange[];
+    }
+  | { kind: 'delete'; name: string; id: string; actual: SeyrenCheck };
+
+export interface Plan {
+  actions: PlannedAction[];
+  unchanged: string[];
+  /** Managed checks no longer declared, left in place because --prune was not given. */
+  orphans: Array<{ name: string; id: string }>;
+  /** Declared checks whose name is taken by a check healthlake did not create: never touched. */
+  conflicts: Array<{ name: string; id: string }>;
+}
+
+/** Did healthlake create this check? Both the name prefix and the description marker must say so. */
+export function isManaged(check: Pick<SeyrenCheck, 'name' | 'description'>): boolean {
+  return (
+    (check.name ?? '').startsWith(MANAGED_NAME_PREFIX) && (check.description ?? '').startsWith(MANAGED_MARKER)
+  );
+}
+
+/** The environment a managed check was rendered for, from its description marker. */
+export function environmentOf(check: Pick<SeyrenCheck, 'description'>): string | undefined {
+  return /\(env ([A-Za-z0-9_-]+)\)/.exec(check.description ?? '')?.[1];
+}
+
+export interface PlanOptions {
+  prune: boolean;
+  /** With --env, only managed checks of that environment are candidates for pruning. */
+  env?: string;
+}
+
+export function planChanges(desired: DesiredCheck[], existing: SeyrenCheck[], options: PlanOptions): Plan {
+  const byName = new Map<string, SeyrenCheck>();
+  for (const check of existing) if (check.name) byName.set(check.name, check);
+  const plan: Plan = { actions: [], unchanged: [], orphans: [], conflicts: [] };
+  const declared = new Set<string>();
+
+  for (const want of desired) {
+    declared.add(want.name);
+    const have = byName.get(want.name);
+    if (!have) {
+      plan.actions.push({ kind: 'create', name: want.name, desired: want, body: newCheckBody(want) });
+    } else if (!isManaged(have)) {
+      plan.conflicts.push({ name: want.name, id: have.id });
+    } else {
+      const changes = diffFields(want, have);
+      const subscriptions = diffSubscriptions(
+        want.subscriptions.map(toSeyrenSubscription),
+        have.subscriptions ?? [],
+      );
+      if (changes.length === 0 && subscriptions.length === 0) plan.unchanged.push(want.name);
+      else
+        plan.actions.push({
+          kind: 'update',
+          name: want.name,
+          id: have.id,
+          desired: want,
+          actual: have,
+          changes,
+          subscriptions,
+        });
+    }
+  }
+
+  for (const have of existing) {
+    if (!have.name || declared.has(have.name) || !isManaged(have)) continue;
+    if (options.env !== undefined && environmentOf(have) !== options.env) continue;
+    if (options.prune) plan.actions.push({ kind: 'delete', name: have.name, id: have.id, actual: have });
+    else plan.orphans.push({ name: have.name, id: have.id });
+  }
+  plan.actions.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.name.localeCompare(b.name));
+  plan.unchanged.sort();
+  plan.orphans.sort((a, b) => a.name.localeCompare(b.name));
+  return plan;
+}
+
+const KIND_ORDER = { create: 0, update: 1, delete: 2 } as const;
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.actions.length > 0;
+}
+
+function desiredFields(want: DesiredCheck): Record<ManagedField, string | number | boolean | null> {
+  return {
+    description: want.description,
+    target: want.target,
+    from: want.from,
+    until: want.until,
+    warn: want.warn,
+    error: want.error,
+    enabled: want.enabled,
+    allowNoData: want.allowNoData,
+    live: false,
+  };
+}
+
+/**
+ * Compares what Seyren stores with what we want, after undoing Seyren's normalisation: thresholds come back
+ * as BigDecimal strings ("0.50" == 0.5), and an empty from/until is stored as null.
+ */
+export function diffFields(want: DesiredCheck, have: SeyrenCheck): FieldChange[] {
+  const target = desiredFields(want);
+  const changes: FieldChange[] = [];
+  for (const field of MANAGED_FIELDS) {
+    const to = target[field];
+    const from = (have[field] ?? null) as string | boolean | null;
+    let same: boolean;
+    if (field === 'warn' || field === 'error') same = from !== null && Number(from) === to;
+    else if (field === 'from' || field === 'until') same = (from || null) === (to || null);
+    else same = from === to;
+    if (!same)
+      changes.push({ field, from: field === 'warn' || field === 'error' ? toNumberOrRaw(from) : from, to });
+  }
+  return changes;
+}
+
+function toNumberOrRaw(value: string | boolean | null): string | number | boolean | null {
+  if (typeof value !== 'string') return value;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : value;
+}
+
+/** A YAML subscription as Seyren needs it: every day flag, both times and `enabled` set explicitly. */
+export function toSeyrenSubscription(s: SubscriptionDefinition): NewSubscription {
+  const days = new Set(s.days);
+  const flags = Object.fromEntries(DAYS.map((d) => [d, days.has(d)])) as Record<
+    (typeof DAYS)[number],
+    boolean
+  >;
+  return {
+    type: s.type,
+    target: s.target,
+    ...flags,
+    ignoreWarn: s.ignoreWarn,
+    ignoreError: s.ignoreError,
+    ignoreOk: s.ignoreOk,
+    fromTime: s.fromTime,
+    toTime: s.toTime,
+    enabled: s.enabled,
+  };
+}
+
+const SUBSCRIPTION_FIELDS = [
+  ...DAYS,
+  'ignoreWarn',
+  'ignoreError',
+  'ignoreOk',
+  'fromTime',
+  'toTime',
+  'enabled',
+] as const;
+
+/**
+ * Subscriptions are matched by type and target (a subscription has no name), then compared field by field.
+ * PUT on a check never touches them, so each change becomes its own call.
+ */
+export function diffSubscriptions(
+  desired: NewSubscription[],
+  actual: SeyrenSubscription[],
+): SubscriptionChange[] {
+  const pool = [...actual];
+  const changes: SubscriptionChange[] = [];
+  for (const want of desired) {
+    const i = pool.findIndex((have) => have.type === want.type && have.target === want.target);
+    if (i < 0) {
+      changes.push({ kind: 'create', desired: want });
+      continue;
+    }
+    const have = pool.splice(i, 1)[0] as SeyrenSubscription;
+    const fields = SUBSCRIPTION_FIELDS.filter((f) => (have[f] ?? null) !== (want[f] ?? null));
+    if (fields.length > 0 && have.id)
+      changes.push({ kind: 'update', id: have.id, actual: have, desired: want, fields: [...fields] });
+  }
+  for (const have of pool) if (have.id) changes.push({ kind: 'delete', id: have.id, actual: have });
+  return changes;
+}
+
+export function newCheckBody(want: DesiredCheck): NewCheck {
+  return {
+    name: want.name,
+    description: want.description,
+    target: want.target,
+    from: want.from,
+    until: want.until,
+    warn: want.warn,
+    error: want.error,
+    enabled: want.enabled,
+    live: false,
+    allowNoData: want.allowNoData,
+    subscriptions: want.subscriptions.map(toSeyrenSubscription),
+  };
+}
+
+/** The full object for PUT: Seyren replaces every scalar, so start from what it has and overlay ours. */
+export function updatedCheckBody(want: DesiredCheck, have: SeyrenCheck): SeyrenCheck {
+  return {
+    ...have,
+    ...desiredFields(want),
+    warn: String(want.warn),
+    error: String(want.error),
+    id: have.id,
+    name: have.name,
+    state: have.state ?? 'UNKNOWN',
+    lastCheck: have.lastCheck ?? null,
+    live: false,
+  } as SeyrenCheck;
+}
+
+export { MANAGED_NAME_PREFIX };
