@@ -40,12 +40,13 @@ export function buildCli(argv: string[]): Argv<GlobalOptions> {
     .version()
     .wrap(Math.min(120, process.stdout.columns || 100))
     .epilog(
-      'Exit codes: 0 ok, 1 failure, 2 usage error or pending changes (--detailed-exitcode), 3 invalid input, 4 missing component.',
+      'Exit codes: 0 ok, 1 failure, 2 changes pending (--dry-run --detailed-exitcode), 3 invalid input or usage, 4 missing component.',
     )
     .fail((msg, err) => {
       if (err) throw err;
       console.error(`${msg}\nRun "healthlake --help" for usage.`);
-      process.exit(ExitCode.changesPending);
+      // Not 2: with --detailed-exitcode, 2 means "changes pending" and a cron wrapper must not confuse the two.
+      process.exit(ExitCode.invalidInput);
     }) as Argv<GlobalOptions>;
 }
 

@@ -7,9 +7,9 @@
 export const ExitCode = {
   ok: 0,
   failure: 1,
-  /** `--detailed-exitcode`: the plan has changes. Also yargs' own code for usage errors. */
+  /** `--dry-run --detailed-exitcode`: the plan has changes (as terraform plan). */
   changesPending: 2,
-  /** Bad input (a definition file, a template, a metric name): nothing was sent anywhere. */
+  /** Bad input (a definition file, a template, a metric name, a command-line usage error): nothing was sent. */
   invalidInput: 3,
   /** A required local component (Debian package, npm package) is missing. */
   missingComponent: 4,

@@ -1,0 +1,55 @@
+import { buildCli } from '../../src/cli';
+
+/** The help text yargs would print for `args`, captured instead of printed. */
+function helpFor(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    buildCli(args)
+      .exitProcess(false)
+      .parse(args, {}, (err, _argv, output) => (err ? reject(err) : resolve(output)));
+  });
+}
+
+// Every option of every command must be listed with a description in its --help: users of a cron tool
+// read --help, not the source.
+const COMMANDS: Record<string, string[]> = {
+  stack: ['--json', '--config', '--log-level'],
+  'render-checks': ['--checks', '--templates', '--env', '--json', '--expand'],
+  'provision-checks': [
+    '--checks',
+    '--templates',
+    '--env',
+    '--json',
+    '--dry-run',
+    '--prune',
+    '--validate',
+    '--detailed-exitcode',
+    '--concurrency',
+  ],
+  config: ['--json'],
+};
+
+describe('healthlake --help', () => {
+  it('lists every command with a description, and the exit codes', async () => {
+    const help = await helpFor(['--help']);
+    for (const command of Object.keys(COMMANDS))
+      expect(help).toMatch(new RegExp(`healthlake ${command}.*\\s{2,}\\S`));
+    expect(help).toContain('Exit codes: 0 ok, 1 failure');
+  });
+
+  it.each(Object.entries(COMMANDS))('%s --help describes every option', async (command, options) => {
+    const help = await helpFor([command, '--help']);
+    for (const option of options) {
+      const line = help.split('\n').find((l) => l.trimStart().startsWith(option));
+      expect(line).toBeDefined();
+      // option name, then at least one word of description after the column gap
+      expect(line).toMatch(new RegExp(`${option}\\s{2,}[A-Za-z(]`));
+    }
+  });
+
+  it('stack --help names the actions and the ports it uses', async () => {
+    const help = await helpFor(['stack', '--help']);
+    expect(help).toMatch(/choices: "up", "down", "status"/);
+    expect(help).toContain('CARBON_PORT');
+    expect(help).toContain('graphite-carbon graphite-web gunicorn');
+  });
+});
