@@ -82,12 +82,19 @@ async function rejection(promise: Promise<unknown>): Promise<GraphiteError> {
   return err as GraphiteError;
 }
 
-beforeAll(() => nock.disableNetConnect());
+beforeAll(() => {
+  if (!nock.isActive()) nock.activate();
+  nock.disableNetConnect();
+});
 afterEach(() => {
   nock.cleanAll();
   nock.disableNetConnect();
 });
-afterAll(() => nock.enableNetConnect());
+// Each test file loads its own nock; restoring stops this one from intercepting the next file's requests.
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
+});
 
 describe('GraphiteClient.render', () => {
   it('sends every target as its own parameter and parses graphite-web JSON, inf included', async () => {
