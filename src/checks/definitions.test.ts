@@ -230,3 +230,30 @@ describe('the shipped check definitions', () => {
     }
   });
 });
+
+describe('subscription targets from the environment', () => {
+  const text = `defaults:
+  subscriptions:
+    - { type: PAGERDUTY, target: "\${PD_KEY}" }
+checks:
+  - metric: health.steps
+    heuristics: { cv: { warn: 1, error: 2 } }
+`;
+
+  it('replaces ${NAME} so that keys need not be committed', () => {
+    const { specs, problems } = parseCheckFile(text, FILE, templates, { variables: { PD_KEY: 'abc123' } });
+    expect(problems).toEqual([]);
+    expect(specs[0]!.subscriptions[0]!.target).toBe('abc123');
+  });
+
+  it('names the file, line and field when the variable is not set', () => {
+    expect(parseCheckFile(text, FILE, templates, { variables: {} }).problems).toEqual([
+      {
+        file: FILE,
+        line: 3,
+        field: 'defaults.subscriptions[0].target',
+        message: 'environment variable PD_KEY is not set',
+      },
+    ]);
+  });
+});

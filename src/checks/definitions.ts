@@ -43,6 +43,8 @@ export interface LoadOptions {
   env?: string;
   /** Replaces {{prefix}} in metric paths (HEALTHLAKE_PREFIX). */
   prefix?: string;
+  /** Values for ${NAME} in subscription targets; default process.env. */
+  variables?: NodeJS.ProcessEnv;
 }
 
 /** Every `*.yaml`/`*.yml` directly in `dir` (not sub-folders: `checks/tests/` holds check tests). */
@@ -100,6 +102,20 @@ export function parseCheckFile(
   const def: CheckFile = parsed.data;
   const specs: CheckSpec[] = [];
   const problems: InputProblem[] = [];
+  const variables = options.variables ?? process.env;
+  const expandTargets = (subs: SubscriptionDefinition[] | undefined, at_: YamlPath) =>
+    subs?.forEach((sub, i) => {
+      sub.target = sub.target.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
+        const value = variables[name];
+        if (value === undefined || value === '') {
+          problems.push(at(located, file, [...at_, i, 'target'], `environment variable ${name} is not set`));
+          return whole;
+        }
+        return value;
+      });
+    });
+  expandTargets(def.defaults.subscriptions, ['defaults', 'subscriptions']);
+  def.checks.forEach((entry, i) => expandTargets(entry.subscriptions, ['checks', i, 'subscriptions']));
   const envs = def.environments ?? [undefined];
   if (options.env !== undefined && def.environments && !def.environments.includes(options.env)) {
     return { specs, problems }; // this file does not declare the environment asked for

@@ -90,10 +90,13 @@ export const provisionChecksCommand: CommandModule<GlobalOptions, ProvisionArgs>
     const plan = planChanges(desired, existing, { prune: argv.prune, env: argv.env });
     log.info({ ...summarize(plan), seyrenRequests: seyren.requestCount }, 'plan ready');
 
+    // A declared check whose name a hand-made check holds cannot be provisioned: the run has not converged.
+    const conflictCode = plan.conflicts.length > 0 ? ExitCode.failure : ExitCode.ok;
     if (argv['dry-run']) {
       if (argv.json) console.log(JSON.stringify({ ...planToJson(plan), validation }, null, 2));
       else console.log(formatPlanText(plan, { seyrenUrl: config.seyrenUrl, prune: argv.prune }));
-      if (argv['detailed-exitcode'] && hasChanges(plan)) process.exitCode = ExitCode.changesPending;
+      if (conflictCode) process.exitCode = conflictCode;
+      else if (argv['detailed-exitcode'] && hasChanges(plan)) process.exitCode = ExitCode.changesPending;
       return;
     }
 
@@ -110,7 +113,7 @@ export const provisionChecksCommand: CommandModule<GlobalOptions, ProvisionArgs>
       { ...result, failures: result.failures.length, seyrenRequests: seyren.requestCount },
       result.failures.length ? 'apply finished with failures' : 'apply finished',
     );
-    if (result.failures.length > 0) process.exitCode = ExitCode.failure;
+    if (result.failures.length > 0 || conflictCode) process.exitCode = ExitCode.failure;
   },
 };
 
