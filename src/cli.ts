@@ -1,6 +1,8 @@
 import yargs, { type Argv } from 'yargs';
 import { ExitCode, HealthlakeError } from './errors';
 import { stackCommand } from './commands/stack';
+import { collectCommand } from './commands/collect';
+import { replayCommand } from './commands/replay';
 import { configCommand } from './commands/config';
 import { renderChecksCommand } from './commands/render-checks';
 import { provisionChecksCommand } from './commands/provision-checks';
@@ -28,6 +30,8 @@ export function buildCli(argv: string[]): Argv<GlobalOptions> {
       default: process.env.HEALTHLAKE_LOG_LEVEL ?? 'info',
       describe: 'Log level of the structured (JSON) logs on stderr',
     })
+    .command(collectCommand)
+    .command(replayCommand)
     .command(stackCommand)
     .command(provisionChecksCommand)
     .command(renderChecksCommand)

@@ -1,0 +1,153 @@
+import path from 'node:path';
+import { Archive } from '../archive/archive';
+import { updateSummary } from '../archive/summary-csv';
+import type { Config } from '../config/config';
+import { deriveDays, addDays } from '../metrics/derive';
+import type { DailyMetrics } from '../metrics/metric-names';
+import { CarbonSink } from '../sinks/carbon-sink';
+import { toPoints, type Sink } from '../sinks/sink';
+import { StatsdSink } from '../sinks/statsd-sink';
+import { StdoutSink } from '../sinks/stdout-sink';
+import type { DateRange, DayRecord, SourceResult, SourceWarning } from '../sources/day-record';
+import { localParts } from '../util/timezone';
+import type { Logger } from '../util/log';
+
+/**
+ * source → day records → archive → daily metrics → sinks. The archive is written before anything is sent,
+ * so a sink that fails loses nothing: `healthlake replay` sends the same days again later.
+ */
+
+export type SinkName = 'carbon' | 'statsd' | 'stdout';
+
+export interface PipelineInput {
+  /** What the sources read, each already limited to the wanted range (plus D+1 for sleep after). */
+  results: SourceResult[];
+  range: DateRange;
+  sinks: SinkName[];
+  dryRun: boolean;
+}
+
+export interface PipelineResult {
+  days: number;
+  points: number;
+  sent: Record<string, number>;
+  warnings: SourceWarning[];
+  range: { from?: string; to?: string };
+  metrics: DailyMetrics[];
+}
+
+/** Records of every source, merged by date (each source fills only the fields it knows). */
+export function mergeRecords(results: SourceResult[]): Map<string, DayRecord> {
+  const merged = new Map<string, DayRecord>();
+  for (const r of results) {
+    for (const [date, record] of r.days) {
+      const have = merged.get(date);
+      merged.set(date, have ? { ...have, ...definedFields(record) } : { ...record });
+    }
+  }
+  return new Map([...merged].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function definedFields(record: DayRecord): Partial<DayRecord> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Partial<DayRecord>;
+}
+
+export async function runPipeline(
+  input: PipelineInput,
+  config: Config,
+  log: Logger,
+): Promise<PipelineResult> {
+  const warnings = input.results.flatMap((r) => r.warnings);
+  for (const w of warnings) {
+    log.warn({ file: w.file, record: w.record }, `skipped input: ${w.message}`);
+  }
+  const days = mergeRecords(input.results);
+  const known = [...days.keys()];
+  const range = { from: input.range.from ?? known[0], to: input.range.to ?? known[known.length - 1] };
+  const metrics = range.from && range.to ? deriveDays(days, { from: range.from, to: range.to }) : [];
+  const archive = new Archive(config.dataDir);
+
+  if (!input.dryRun) {
+    for (const r of input.results) {
+      for (const record of r.days.values())
+        if (inRange(record.date, range)) await archive.writeDay(r.source, record);
+    }
+    await updateSummary(path.join(config.dataDir, 'summary.csv'), metrics);
+    log.info(
+      { days: metrics.length, archive: path.join(config.dataDir, 'archive') },
+      'archived day records and summary.csv',
+    );
+  }
+
+  const timeZone = input.results.find((r) => r.source !== 'working-days')?.timeZone ?? 'UTC';
+  const sent = await sendToSinks(
+    metrics,
+    input.dryRun ? ['stdout'] : input.sinks,
+    config,
+    log,
+    timeZone,
+    range,
+  );
+  const points = toPoints(metrics, config.prefix).length;
+  return { days: metrics.length, points, sent, warnings, range, metrics };
+}
+
+/** Sends the days' points to each sink; a failing sink names what to replay. */
+export async function sendToSinks(
+  metrics: DailyMetrics[],
+  sinkNames: SinkName[],
+  config: Config,
+  log: Logger,
+  timeZone: string,
+  range: { from?: string; to?: string },
+): Promise<Record<string, number>> {
+  const points = toPoints(metrics, config.prefix);
+  const sent: Record<string, number> = {};
+  for (const name of sinkNames) {
+    const sink = createSink(name, config, log, timeZone, range);
+    try {
+      await sink.write(points);
+    } finally {
+      await sink.close();
+    }
+    sent[name] = name === 'statsd' ? (sink as StatsdSink).sent : points.length;
+    log.info({ sink: name, points: sent[name] }, `sent to ${name}`);
+  }
+  return sent;
+}
+
+function createSink(
+  name: SinkName,
+  config: Config,
+  log: Logger,
+  timeZone: string,
+  range: { from?: string; to?: string },
+): Sink {
+  switch (name) {
+    case 'carbon':
+      return new CarbonSink({
+        host: config.carbon.host,
+        port: config.carbon.port,
+        logger: log,
+        replayRange: range.from && range.to ? { from: range.from, to: range.to } : undefined,
+      });
+    case 'statsd':
+      return new StatsdSink({
+        host: config.statsd.host,
+        port: config.statsd.port,
+        today: todayIn(timeZone),
+        logger: log,
+      });
+    case 'stdout':
+      return new StdoutSink(process.stdout);
+  }
+}
+
+export function todayIn(timeZone: string, now = Date.now()): string {
+  return localParts(now, timeZone).date;
+}
+
+function inRange(date: string, range: { from?: string; to?: string }): boolean {
+  // D+1 is read for sleep.minutes_after; archive it too, it is real data.
+  return (!range.from || date >= range.from) && (!range.to || date <= addDays(range.to, 1));
+}

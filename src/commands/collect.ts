@@ -1,0 +1,147 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalOptions } from '../cli';
+import { acquireCollectLock } from '../collect/lock';
+import { runPipeline, type PipelineResult, type SinkName } from '../collect/pipeline';
+import { terminalProgress } from '../collect/progress';
+import { readSources, type SourceName } from '../collect/read-sources';
+import { ExitCode, InputError } from '../errors';
+import { isCivilDate } from '../metrics/derive';
+import { commandContext } from './context';
+
+export interface RangeArgs {
+  from?: string;
+  to?: string;
+}
+
+interface CollectArgs extends GlobalOptions, RangeArgs {
+  source: SourceName;
+  path?: string;
+  'working-days'?: string;
+  sink: SinkName[];
+  'dry-run': boolean;
+  'export-timezone': 'utc' | 'local';
+  json: boolean;
+}
+
+export function withRangeOptions<T>(y: Argv<T>): Argv<T & RangeArgs> {
+  return y
+    .option('from', { type: 'string', describe: 'First civil day to collect, YYYY-MM-DD (inclusive)' })
+    .option('to', { type: 'string', describe: 'Last civil day, YYYY-MM-DD (inclusive)' })
+    .check((argv) => {
+      for (const key of ['from', 'to'] as const) {
+        const value = argv[key];
+        if (value !== undefined && !isCivilDate(value))
+          throw new Error(`--${key} must be a date YYYY-MM-DD, got "${value}"`);
+      }
+      if (argv.from && argv.to && argv.from > argv.to) throw new Error('--from is after --to');
+      return true;
+    }) as Argv<T & RangeArgs>;
+}
+
+export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
+  command: 'collect',
+  describe: 'Read health data, derive the daily metrics, archive them and write them to Graphite',
+  builder: (y: Argv<GlobalOptions>) =>
+    withRangeOptions(y)
+      .option('source', {
+        choices: ['takeout', 'sample'] as const,
+        demandOption: true,
+        describe:
+          'takeout: a Google Takeout / Fitbit export (--path); sample: the bundled generated sample export',
+      })
+      .option('path', {
+        type: 'string',
+        describe: 'The Takeout .zip, the folder holding Takeout/, or the Fitbit folder',
+      })
+      .option('working-days', {
+        type: 'string',
+        describe: 'CSV with header date,worked (1/0, true/false, yes/no); the sample has its own',
+      })
+      .option('sink', {
+        type: 'array',
+        choices: ['carbon', 'statsd', 'stdout'] as const,
+        default: ['carbon'],
+        describe:
+          'Where to write: carbon (timestamped, CARBON_HOST:CARBON_PORT), statsd (gauges for today only), stdout (carbon lines)',
+      })
+      .option('dry-run', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print the carbon lines; archive and send nothing',
+      })
+      .option('export-timezone', {
+        choices: ['utc', 'local'] as const,
+        default: 'utc' as const,
+        describe:
+          'How to read heart_rate/steps timestamps of a classic export: UTC (converted to the profile zone) or local wall time',
+      })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
+      .epilog(
+        'Exit codes: 0 ok, 1 failure (e.g. carbon unreachable: the data is archived, run "healthlake replay"), ' +
+          '3 invalid input, 5 finished but some input was skipped (each skipped record is named in a warning), 7 another collect is running.',
+      ) as Argv<CollectArgs>,
+  handler: async (argv) => {
+    const { config, log } = commandContext(argv);
+    const release = await acquireCollectLock(config.dataDir);
+    try {
+      const started = Date.now();
+      const results = await readSources({
+        source: argv.source,
+        path: argv.path,
+        range: { from: argv.from, to: argv.to },
+        workingDays: argv['working-days'],
+        exportTimezone: argv['export-timezone'],
+        dataDir: config.dataDir,
+        progress: terminalProgress(),
+        log,
+      });
+      const result = await runPipeline(
+        { results, range: { from: argv.from, to: argv.to }, sinks: argv.sink, dryRun: argv['dry-run'] },
+        config,
+        log,
+      );
+      printResult(result, argv, Date.now() - started);
+      if (result.days === 0 && result.warnings.length === 0) {
+        throw InputError.single('no data in the export for the requested days', {
+          file: argv.path ?? argv.source,
+        });
+      }
+      if (result.warnings.length > 0) process.exitCode = ExitCode.skippedInput;
+    } finally {
+      await release();
+    }
+  },
+};
+
+export function printResult(
+  result: PipelineResult,
+  argv: { json: boolean; 'dry-run'?: boolean },
+  ms: number,
+) {
+  if (argv.json) {
+    console.log(
+      JSON.stringify(
+        {
+          days: result.days,
+          points: result.points,
+          sent: result.sent,
+          skipped: result.warnings.length,
+          warnings: result.warnings,
+          range: result.range,
+          ms,
+        },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  const sent = Object.entries(result.sent)
+    .map(([sink, n]) => `${n} to ${sink}`)
+    .join(', ');
+  const line =
+    `${argv['dry-run'] ? 'dry run: ' : ''}${result.days} days ${result.range.from ?? '-'}..${result.range.to ?? '-'}, ` +
+    `${result.points} points (${sent || 'not sent'}), ${result.warnings.length} input records skipped, ${(ms / 1000).toFixed(1)} s`;
+  // In a dry run stdout carries the carbon lines; the summary goes to stderr so they stay machine-readable.
+  (argv['dry-run'] ? console.error : console.log)(line);
+}

@@ -1,0 +1,83 @@
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { Archive } from '../archive/archive';
+import { updateSummary } from '../archive/summary-csv';
+import type { GlobalOptions } from '../cli';
+import { sendToSinks, type SinkName } from '../collect/pipeline';
+import { acquireCollectLock } from '../collect/lock';
+import { InputError } from '../errors';
+import { addDays, deriveDays } from '../metrics/derive';
+import { toPoints } from '../sinks/sink';
+import { commandContext } from './context';
+import { printResult, withRangeOptions, type RangeArgs } from './collect';
+
+interface ReplayArgs extends GlobalOptions, RangeArgs {
+  sink: SinkName[];
+  'time-zone': string;
+  'dry-run': boolean;
+  json: boolean;
+}
+
+/** Re-sends archived days, e.g. to a Graphite that was down or rebuilt. Reads no source. */
+export const replayCommand: CommandModule<GlobalOptions, ReplayArgs> = {
+  command: 'replay',
+  describe:
+    'Re-derive archived days and send them to the sinks again (for a Graphite that was down or rebuilt)',
+  builder: (y: Argv<GlobalOptions>) =>
+    withRangeOptions(y)
+      .demandOption(['from', 'to'])
+      .option('sink', {
+        type: 'array',
+        choices: ['carbon', 'statsd', 'stdout'] as const,
+        default: ['carbon'],
+        describe: 'Where to write (see collect)',
+      })
+      .option('time-zone', {
+        type: 'string',
+        default: 'UTC',
+        describe: 'Zone that decides "today" for the statsd sink',
+      })
+      .option('dry-run', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print the carbon lines; send nothing',
+      })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print the result as JSON on stdout',
+      }) as Argv<ReplayArgs>,
+  handler: async (argv) => {
+    const { config, log } = commandContext(argv);
+    const release = await acquireCollectLock(config.dataDir);
+    try {
+      const started = Date.now();
+      const from = argv.from as string;
+      const to = argv.to as string;
+      const days = await new Archive(config.dataDir).readRange({ from, to: addDays(to, 1) });
+      const metrics = deriveDays(days, { from, to });
+      if (metrics.length === 0) {
+        throw InputError.single(`the archive holds no day between ${from} and ${to}`, {
+          file: path.join(config.dataDir, 'archive'),
+        });
+      }
+      if (!argv['dry-run']) await updateSummary(path.join(config.dataDir, 'summary.csv'), metrics);
+      const sent = await sendToSinks(
+        metrics,
+        argv['dry-run'] ? ['stdout'] : argv.sink,
+        config,
+        log,
+        argv['time-zone'],
+        { from, to },
+      );
+      const points = toPoints(metrics, config.prefix).length;
+      printResult(
+        { days: metrics.length, points, sent, warnings: [], range: { from, to }, metrics },
+        argv,
+        Date.now() - started,
+      );
+    } finally {
+      await release();
+    }
+  },
+};
