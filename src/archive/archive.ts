@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { HealthlakeError } from '../errors';
-import { isCivilDate } from '../metrics/derive';
+import { isCivilDate } from '../util/civil-date';
 import type { DateRange, DayRecord } from '../sources/day-record';
 import { stableJson } from './stable-json';
 

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
 import { ExitCode, HealthlakeError, InputError } from '../errors';
-import { isCivilDate } from '../metrics/derive';
+import { isCivilDate } from '../util/civil-date';
 import { formatMetricValue } from '../metrics/format-value';
 import { DAILY_METRICS, DailyMetric, DailyMetrics, DailyValues } from '../metrics/metric-names';
 

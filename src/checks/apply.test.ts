@@ -6,7 +6,7 @@ import { applyPlan } from './apply';
 import type { SubscriptionDefinition } from './definition-schema';
 import { MANAGED_MARKER, MANAGED_NAME_PREFIX, type DesiredCheck } from './desired';
 import { planChanges, type Plan } from './plan';
-import { startSeyrenDouble } from '../../test/support/seyren-double';
+import { startSeyrenDouble, type RecordedRequest, type SeyrenDouble } from '../../test/support/seyren-double';
 
 const ALL_DAYS = ['su', 'mo', 'tu', 'we', 'th', 'fr', 'sa'] as const;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SUBSCRIPTION_TYPES } from '../clients/seyren/types';
 
 /**
  * The YAML format of `checks/*.yaml`. Users write this by hand, so it is forgiving where Seyren is not
@@ -6,23 +7,8 @@ import { z } from 'zod';
  * be silent (unknown keys are errors; thresholds must be numbers).
  */
 
-export const SUBSCRIPTION_TYPES = [
-  'EMAIL',
-  'PAGERDUTY',
-  'HIPCHAT',
-  'HUBOT',
-  'FLOWDOCK',
-  'HTTP',
-  'IRCCAT',
-  'PUSHOVER',
-  'LOGGER',
-  'SNMP',
-  'SLACK',
-  'TWILIO',
-  'VICTOROPS',
-  'OPSGENIE',
-  'BIGPANDA',
-] as const;
+// One list of subscription types: Seyren's enum (an unknown type makes it answer 400).
+export { SUBSCRIPTION_TYPES };
 
 export const DAYS = ['su', 'mo', 'tu', 'we', 'th', 'fr', 'sa'] as const;
 export type Day = (typeof DAYS)[number];

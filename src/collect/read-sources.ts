@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HealthlakeError, ExitCode } from '../errors';
-import { addDays } from '../metrics/derive';
+import { addDays } from '../util/civil-date';
 import type { DateRange, ProgressReporter, SourceResult } from '../sources/day-record';
 import { generateSampleExport } from '../sources/sample/generate-export';
 import { readTakeout } from '../sources/takeout';

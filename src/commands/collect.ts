@@ -5,7 +5,7 @@ import { runPipeline, type PipelineResult, type SinkName } from '../collect/pipe
 import { terminalProgress } from '../collect/progress';
 import { readSources, type SourceName } from '../collect/read-sources';
 import { ExitCode, InputError } from '../errors';
-import { isCivilDate } from '../metrics/derive';
+import { isCivilDate } from '../util/civil-date';
 import { commandContext } from './context';
 
 export interface RangeArgs {

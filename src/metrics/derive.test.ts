@@ -1,6 +1,7 @@
 import { InputError } from '../errors';
 import type { DayRecord, HeartDay, SleepLog } from '../sources/day-record';
-import { addDays, civilDates, deriveDay, deriveDays, isCivilDate, maxSustainedHeartRate } from './derive';
+import { deriveDay, deriveDays, maxSustainedHeartRate } from './derive';
+import { addDays, civilDates, isCivilDate } from '../util/civil-date';
 
 /** Heart data with one entry per minute: [minute, average] means one sample of that value. */
 function heartOf(minutes: Array<[number, number] | [number, number, number]>): HeartDay {

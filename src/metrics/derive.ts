@@ -1,5 +1,5 @@
-import { InputError } from '../errors';
 import type { DateRange, DayRecord, HeartDay, SleepLog, SleepSegment } from '../sources/day-record';
+import { addDays, civilDates } from '../util/civil-date';
 import { DAILY_METRICS, DailyMetrics, DailyValues } from './metric-names';
 
 /**
@@ -126,37 +126,6 @@ export function longestEpisodeMinutes(levels: SleepSegment[] | undefined): numbe
     }
   }
   return longest / 60;
-}
-
-const CIVIL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Whether `date` is a real calendar date written YYYY-MM-DD (2024-02-30 is not). */
-export function isCivilDate(date: string): boolean {
-  const match = CIVIL_DATE.exec(date);
-  if (!match) return false;
-  const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  return new Date(ms).toISOString().slice(0, 10) === date;
-}
-
-/** `date` plus `days` calendar days. Civil dates have no time zone, so UTC arithmetic is exact (no DST). */
-export function addDays(date: string, days: number): string {
-  assertCivilDate(date);
-  const ms = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** Every civil date from..to inclusive, ascending; empty when from > to. */
-export function civilDates(from: string, to: string): string[] {
-  assertCivilDate(from);
-  assertCivilDate(to);
-  const dates: string[] = [];
-  for (let date = from; date <= to; date = addDays(date, 1)) dates.push(date);
-  return dates;
-}
-
-function assertCivilDate(date: string): void {
-  if (!isCivilDate(date))
-    throw InputError.single(`Invalid date ${JSON.stringify(date)}: expected YYYY-MM-DD`);
 }
 
 function isNumber(value: unknown): value is number {

@@ -1,4 +1,4 @@
-import { isCivilDate } from '../metrics/derive';
+import { isCivilDate } from '../util/civil-date';
 import { DAILY_METRICS, DailyMetrics } from '../metrics/metric-names';
 
 /** One value of one metric for one day, ready for any sink. */

@@ -1,5 +1,5 @@
 import { StatsdClient, createStatsdClient } from '../clients/statsd';
-import { isCivilDate } from '../metrics/derive';
+import { isCivilDate } from '../util/civil-date';
 import { Logger, silentLogger } from '../util/log';
 import { MetricPoint, Sink, dateOfTimestamp } from './sink';
 

@@ -15,6 +15,7 @@ import { parse } from 'csv-parse/sync';
 import type { CsvError, InfoRecord } from 'csv-parse/sync';
 import { InputError } from '../errors';
 import type { DateRange, DayRecord, SourceWarning } from './day-record';
+import { isCivilDate } from '../util/civil-date';
 
 export interface WorkingDays {
   /** By date, ascending when iterated. */
@@ -49,7 +50,7 @@ export async function readWorkingDays(file: string, range: DateRange = {}): Prom
     if (record.every((cell) => cell.trim() === '')) continue;
 
     const date = (record[dateColumn] ?? '').trim();
-    if (!isCalendarDate(date)) {
+    if (!isCivilDate(date)) {
       warn(`date "${date}" is not a calendar date YYYY-MM-DD; line skipped`);
       continue;
     }
@@ -108,12 +109,4 @@ function parseRows(file: string, text: string): CsvRow[] {
     }
     throw InputError.single(`not a readable CSV file: ${csvError.message}`, { file, line: csvError.lines });
   }
-}
-
-/** A well-formed YYYY-MM-DD that names a real calendar day (not 2026-02-30). */
-function isCalendarDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const [y, m, d] = text.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }

@@ -1,6 +1,4 @@
 import {
-  addDays,
-  isCivilDate,
   isValidTimeZone,
   localParts,
   MS_PER_MINUTE,
@@ -9,6 +7,7 @@ import {
   wallParts,
   ZoneClock,
 } from './timezone';
+import { addDays, isCivilDate } from './civil-date';
 
 const BERLIN = 'Europe/Berlin';
 

@@ -189,16 +189,3 @@ export function parseFitbitDate(text: string): string | undefined {
   const ms = fitbitDayMs(text);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().slice(0, 10);
 }
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-export function isCivilDate(text: string): boolean {
-  const m = ISO_DATE.exec(text);
-  return m !== null && validCivilDate(Number(m[1]), Number(m[2]), Number(m[3]));
-}
-
-/** A civil date `days` days later (earlier when negative). */
-export function addDays(date: string, days: number): string {
-  const ms = Date.parse(`${date}T00:00:00Z`);
-  return new Date(ms + days * MS_PER_DAY).toISOString().slice(0, 10);
-}

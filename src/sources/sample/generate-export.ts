@@ -24,16 +24,8 @@ import { sampleCalendar } from './sample-calendar';
 import { sampleDayPlan, type PlannedBlock, type SampleDayPlan } from './sample-day-plan';
 import { asleepMinutes, type SampleNight } from './sample-night';
 import { seededRandom } from './seeded-random';
-import {
-  civilDate,
-  civilMs,
-  fitbitShortDate,
-  fitbitUtcStamp,
-  isCalendarDate,
-  localClock,
-  localIsoStamp,
-  weekday,
-} from './zoned-clock';
+import { fitbitShortDate, fitbitUtcStamp, localClock, localIsoStamp } from './zoned-clock';
+import { civilDate, civilMs, isCivilDate, weekday } from '../../util/civil-date';
 
 export const SAMPLE_TIME_ZONE = 'Europe/Berlin';
 const DAY_MS = 86_400_000;
@@ -190,7 +182,7 @@ export function generateSampleExport(options: SampleExportOptions): SampleExport
 
 function validate(endDate: string, days: number, seed: number, interval: number): void {
   const problems: string[] = [];
-  if (!isCalendarDate(endDate)) problems.push(`endDate must be a calendar date YYYY-MM-DD, got "${endDate}"`);
+  if (!isCivilDate(endDate)) problems.push(`endDate must be a calendar date YYYY-MM-DD, got "${endDate}"`);
   if (!Number.isInteger(days) || days < 1 || days > 3660) problems.push(`days must be 1..3660, got ${days}`);
   if (!Number.isSafeInteger(seed)) problems.push(`seed must be an integer, got ${seed}`);
   if (!Number.isInteger(interval) || interval < 1 || interval > 60) {

@@ -3,7 +3,7 @@
  * Everything is a pure function of (seed, window, date) so the day plans and nights can be built independently.
  */
 import { seededRandom } from './seeded-random';
-import { addDays, weekday } from './zoned-clock';
+import { addDays, weekday } from '../../util/civil-date';
 
 /** German public holidays on which the sample person does not work (the zone is Europe/Berlin). */
 const PUBLIC_HOLIDAYS = new Set([

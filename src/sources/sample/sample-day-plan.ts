@@ -6,7 +6,8 @@
 import { dayKind, isWorked, type DayKind, type SampleCalendar } from './sample-calendar';
 import { sampleNight, stageAt, type SampleNight } from './sample-night';
 import { seededRandom } from './seeded-random';
-import { addDays, civilMs, dayStartUtc, wallClockToUtc } from './zoned-clock';
+import { dayStartUtc, wallClockToUtc } from './zoned-clock';
+import { addDays, civilMs } from '../../util/civil-date';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;

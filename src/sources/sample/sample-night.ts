@@ -6,7 +6,8 @@
 import type { SleepSegment } from '../day-record';
 import { isWorked, type SampleCalendar } from './sample-calendar';
 import { seededRandom, type Random } from './seeded-random';
-import { addDays, dayStartUtc, wallClockToUtc } from './zoned-clock';
+import { dayStartUtc, wallClockToUtc } from './zoned-clock';
+import { addDays } from '../../util/civil-date';
 
 const MINUTE_MS = 60_000;
 

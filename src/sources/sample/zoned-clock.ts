@@ -4,8 +4,9 @@
  * gets the real 23- or 25-hour day.
  */
 
+import { civilMs } from '../../util/civil-date';
+
 const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -36,30 +37,6 @@ export function zoneOffsetMinutes(instantMs: number, timeZone: string): number {
   const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
   // Intl drops the milliseconds; offsets are whole minutes in every zone we care about.
   return Math.round((wall - (instantMs - (instantMs % 1000))) / MINUTE_MS);
-}
-
-/** Milliseconds of a civil date's midnight as if it were UTC: the base of all date arithmetic here. */
-export function civilMs(date: string): number {
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
-}
-
-export function civilDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-export function addDays(date: string, days: number): string {
-  return civilDate(civilMs(date) + days * DAY_MS);
-}
-
-/** 0 = Sunday … 6 = Saturday. */
-export function weekday(date: string): number {
-  return new Date(civilMs(date)).getUTCDay();
-}
-
-/** True for a well-formed YYYY-MM-DD that names a real calendar day (no 2026-02-30). */
-export function isCalendarDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  return civilDate(civilMs(text)) === text;
 }
 
 /**

@@ -12,7 +12,8 @@
  * section 4); the caller decides (exportTimezone). Sleep times and resting-HR dates are local civil values.
  * Numbers are accepted as JSON numbers or numeric strings (steps are strings in the export).
  */
-import { isCivilDate, parseFitbitDate, parseFitbitDateTime } from '../../util/timezone';
+import { parseFitbitDate, parseFitbitDateTime } from '../../util/timezone';
+import { isCivilDate } from '../../util/civil-date';
 import type { SleepLog, SleepSegment } from '../day-record';
 import { toNumber, type DataFile, type DataKind, type ReadContext } from './data-file';
 import { FileWarnings } from './file-warnings';

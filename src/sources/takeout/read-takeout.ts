@@ -5,7 +5,8 @@
  * grows with the days in range, not with the export's size. Bad input never stops the import: each problem
  * becomes a SourceWarning and the rest is read.
  */
-import { addDays, wallParts, zoneClock, type LocalParts } from '../../util/timezone';
+import { wallParts, zoneClock, type LocalParts } from '../../util/timezone';
+import { addDays } from '../../util/civil-date';
 import { silentLogger, type Logger } from '../../util/log';
 import {
   silentProgress,
