@@ -12,6 +12,18 @@ function helpFor(args: string[]): Promise<string> {
 // Every option of every command must be listed with a description in its --help: users of a cron tool
 // read --help, not the source.
 const COMMANDS: Record<string, string[]> = {
+  collect: [
+    '--source',
+    '--path',
+    '--from',
+    '--to',
+    '--working-days',
+    '--sink',
+    '--dry-run',
+    '--export-timezone',
+    '--json',
+  ],
+  replay: ['--from', '--to', '--sink', '--time-zone', '--dry-run', '--json'],
   stack: ['--json', '--config', '--log-level'],
   'render-checks': ['--checks', '--templates', '--env', '--json', '--expand'],
   'provision-checks': [
