@@ -115,7 +115,7 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
 
 export function printResult(
   result: PipelineResult,
-  argv: { json: boolean; 'dry-run'?: boolean },
+  argv: { json: boolean; 'dry-run'?: boolean; sink?: readonly string[] },
   ms: number,
 ) {
   if (argv.json) {
@@ -142,6 +142,7 @@ export function printResult(
   const line =
     `${argv['dry-run'] ? 'dry run: ' : ''}${result.days} days ${result.range.from ?? '-'}..${result.range.to ?? '-'}, ` +
     `${result.points} points (${sent || 'not sent'}), ${result.warnings.length} input records skipped, ${(ms / 1000).toFixed(1)} s`;
-  // In a dry run stdout carries the carbon lines; the summary goes to stderr so they stay machine-readable.
-  (argv['dry-run'] ? console.error : console.log)(line);
+  // When stdout carries the carbon lines (a dry run, or the stdout sink), the summary goes to stderr so they
+  // stay machine-readable (e.g. piped into `nc host 2003`).
+  (argv['dry-run'] || argv.sink?.includes('stdout') ? console.error : console.log)(line);
 }
