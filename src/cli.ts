@@ -3,6 +3,7 @@ import { ExitCode, HealthlakeError } from './errors';
 import { stackCommand } from './commands/stack';
 import { collectCommand } from './commands/collect';
 import { replayCommand } from './commands/replay';
+import { dashboardCommand } from './commands/dashboard';
 import { configCommand } from './commands/config';
 import { renderChecksCommand } from './commands/render-checks';
 import { provisionChecksCommand } from './commands/provision-checks';
@@ -35,6 +36,7 @@ export function buildCli(argv: string[]): Argv<GlobalOptions> {
     .command(stackCommand)
     .command(provisionChecksCommand)
     .command(renderChecksCommand)
+    .command(dashboardCommand)
     .command(configCommand)
     .demandCommand(1, 'Name a command; see --help.')
     .strict()

@@ -38,6 +38,19 @@ const COMMANDS: Record<string, string[]> = {
     '--concurrency',
   ],
   config: ['--json'],
+  dashboard: [
+    '--checks',
+    '--templates',
+    '--env',
+    '--json',
+    '--name',
+    '--from',
+    '--until',
+    '--width',
+    '--height',
+    '--png',
+    '--dry-run',
+  ],
 };
 
 describe('healthlake --help', () => {
