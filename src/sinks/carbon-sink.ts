@@ -1,4 +1,4 @@
-import { CarbonError, CarbonWriter, formatCarbonLine } from '../clients/carbon';
+import { CarbonError, CarbonWriter, encodeCarbonBatch } from '../clients/carbon';
 import { HealthlakeError } from '../errors';
 import { Logger, silentLogger } from '../util/log';
 import { MetricPoint, Sink, dateOfTimestamp } from './sink';
@@ -68,9 +68,9 @@ export class CarbonSink implements Sink {
     if (points.length === 0) return;
     // All lines are validated before the first byte is sent: carbon silently drops bad lines, and a batch
     // that fails half-way through validation would leave a partial day in Graphite.
-    const lines = points.map((p) => formatCarbonLine(p.path, p.value, p.timestamp));
+    const batch = encodeCarbonBatch(points);
     try {
-      await this.writer.write(lines);
+      await this.writer.write(batch);
     } catch (err) {
       throw this.explain(err, points);
     }

@@ -37,11 +37,14 @@ export function dateOfTimestamp(epochSeconds: number): string {
 export function toPoints(metrics: DailyMetrics[], prefix: string): MetricPoint[] {
   const byDate = [...metrics].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const points: MetricPoint[] = [];
+  // One path string per metric, shared by all its points: a backfill holds fewer strings, and the carbon
+  // writer validates each distinct path once.
+  const paths = DAILY_METRICS.map((metric) => `${prefix}.${metric}`);
   for (const { date, values } of byDate) {
     const timestamp = utcMidnight(date);
-    for (const metric of DAILY_METRICS) {
+    for (const [i, metric] of DAILY_METRICS.entries()) {
       const value = values[metric];
-      if (value !== undefined) points.push({ path: `${prefix}.${metric}`, value, timestamp });
+      if (value !== undefined) points.push({ path: paths[i] as string, value, timestamp });
     }
   }
   return points;
