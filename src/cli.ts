@@ -5,6 +5,7 @@ import { collectCommand } from './commands/collect';
 import { replayCommand } from './commands/replay';
 import { dashboardCommand } from './commands/dashboard';
 import { configCommand } from './commands/config';
+import { authCommand } from './commands/auth';
 import { renderChecksCommand } from './commands/render-checks';
 import { provisionChecksCommand } from './commands/provision-checks';
 
@@ -37,6 +38,7 @@ export function buildCli(argv: string[]): Argv<GlobalOptions> {
     .command(provisionChecksCommand)
     .command(renderChecksCommand)
     .command(dashboardCommand)
+    .command(authCommand)
     .command(configCommand)
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
@@ -46,7 +48,7 @@ export function buildCli(argv: string[]): Argv<GlobalOptions> {
     .version()
     .wrap(Math.min(120, process.stdout.columns || 100))
     .epilog(
-      'Exit codes: 0 ok, 1 failure, 2 changes pending (--dry-run --detailed-exitcode), 3 invalid input or usage, 4 missing component.',
+      'Exit codes: 0 ok, 1 failure, 2 changes pending (--dry-run --detailed-exitcode), 3 invalid input or usage, 4 missing component, 5 input skipped (collect), 6 run `healthlake auth`, 7 another collect is running.',
     )
     .fail((msg, err) => {
       if (err) throw err;

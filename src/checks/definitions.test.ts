@@ -102,7 +102,7 @@ describe('parseCheckFile', () => {
       expect.objectContaining({
         line: 8,
         field: 'checks[0].heuristics.zscore',
-        message: 'unknown heuristic "zscore" (templates: cv, holtwinters, timeshift)',
+        message: 'unknown heuristic "zscore" (templates: cv, holtwinters, staleness, timeshift)',
       }),
     ]);
   });
@@ -207,6 +207,22 @@ describe('the shipped check definitions', () => {
     const app = specs.filter((s) => s.file.endsWith('example-app.yaml'));
     expect(app).toHaveLength(6);
     expect(new Set(app.map((s) => s.env))).toEqual(new Set(['prod', 'staging']));
+    // The collector's own staleness check: seconds since the last run that worked, 26 h / 50 h.
+    const collector = specs.filter((s) => s.file.endsWith('collector.yaml'));
+    expect(
+      collector.map((s) => [s.heuristic, s.metric, s.from, s.until, s.warn, s.error, s.direction]),
+    ).toEqual([
+      [
+        'staleness',
+        'stats.gauges.healthlake.collector.last_success',
+        '-3d',
+        'now',
+        93600,
+        180000,
+        'high-is-bad',
+      ],
+    ]);
+    expect(specs).toHaveLength(health.length + app.length + collector.length);
   });
 
   it('report every broken file at once', () => {

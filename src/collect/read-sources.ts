@@ -1,14 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Archive } from '../archive/archive';
+import { GoogleHealthClient } from '../clients/google-health/client';
+import type { Config } from '../config/config';
 import { HealthlakeError, ExitCode } from '../errors';
 import { addDays } from '../util/civil-date';
 import type { DateRange, ProgressReporter, SourceResult } from '../sources/day-record';
+import {
+  DEFAULT_WINDOW_DAYS,
+  readGoogleHealth,
+  SOURCE_NAME as GOOGLE_HEALTH,
+  type GoogleHealthApi,
+  type GoogleHealthResult,
+} from '../sources/google-health/read-google-health';
 import { generateSampleExport } from '../sources/sample/generate-export';
 import { readTakeout } from '../sources/takeout';
 import { readWorkingDays } from '../sources/working-days';
 import type { Logger } from '../util/log';
+import { googleAccessToken } from './google-token';
 
-export type SourceName = 'takeout' | 'sample';
+export type SourceName = 'takeout' | 'sample' | 'google-health';
 
 export interface SourceOptions {
   source: SourceName;
@@ -19,6 +30,12 @@ export interface SourceOptions {
   dataDir: string;
   progress: ProgressReporter;
   log: Logger;
+  /** google-health: the API URL and OAuth client; required for that source unless googleClient is given. */
+  config?: Config;
+  /** google-health: a ready client (tests); by default one is made from config with the stored authorisation. */
+  googleClient?: GoogleHealthApi;
+  /** A dry run archives nothing, raw API answers included. */
+  dryRun?: boolean;
 }
 
 /**
@@ -26,6 +43,7 @@ export interface SourceOptions {
  * `sleep.minutes_after` of D is the night that ends on D+1.
  */
 export async function readSources(o: SourceOptions): Promise<SourceResult[]> {
+  if (o.source === GOOGLE_HEALTH) return readGoogleHealthSource(o);
   const readRange: DateRange = { from: o.range.from, to: o.range.to ? addDays(o.range.to, 1) : undefined };
   let exportPath = o.path;
   let workingDays = o.workingDays;
@@ -59,18 +77,80 @@ export async function readSources(o: SourceOptions): Promise<SourceResult[]> {
     },
     'read source',
   );
-  if (workingDays) {
-    const wd = await readWorkingDays(workingDays, readRange);
-    results.push({
-      source: 'working-days',
-      timeZone: health.timeZone,
-      days: wd.days,
-      warnings: wd.warnings,
-      inputs: 1,
-    });
-    o.log.info({ file: workingDays, days: wd.days.size, skipped: wd.warnings.length }, 'read working days');
-  }
+  if (workingDays) results.push(await workingDaysResult(workingDays, readRange, health.timeZone, o.log));
   return results;
+}
+
+async function workingDaysResult(
+  file: string,
+  range: DateRange,
+  timeZone: string,
+  log: Logger,
+): Promise<SourceResult> {
+  const wd = await readWorkingDays(file, range);
+  log.info({ file, days: wd.days.size, skipped: wd.warnings.length }, 'read working days');
+  return { source: 'working-days', timeZone, days: wd.days, warnings: wd.warnings, inputs: 1 };
+}
+
+/**
+ * The Google Health API. Without --from/--to it reads the last 7 days up to today in the user's zone (a late
+ * sync is picked up by the next runs); with --to it reads the 7 days up to it, plus D+1 for sleep after.
+ */
+async function readGoogleHealthSource(o: SourceOptions): Promise<SourceResult[]> {
+  const to = o.range.to;
+  const range: DateRange = {
+    from: o.range.from ?? (to !== undefined ? addDays(to, -(DEFAULT_WINDOW_DAYS - 1)) : undefined),
+    to: to !== undefined ? addDays(to, 1) : undefined,
+  };
+  const client = o.googleClient ?? createGoogleHealthClient(o);
+  const health = await readGoogleHealth({
+    client,
+    range,
+    archive: o.dryRun ? undefined : new Archive(o.dataDir),
+    logger: o.log,
+    progress: o.progress,
+  });
+  o.log.info(
+    {
+      source: GOOGLE_HEALTH,
+      from: health.range.from,
+      to: health.range.to,
+      days: health.days.size,
+      requests: health.inputs,
+      timeZone: health.timeZone,
+      skipped: health.warnings.length,
+    },
+    'read source',
+  );
+  const results: SourceResult[] = [health];
+  if (o.workingDays)
+    results.push(await workingDaysResult(o.workingDays, health.range, health.timeZone, o.log));
+  return results;
+}
+
+function createGoogleHealthClient(o: SourceOptions): GoogleHealthClient {
+  if (!o.config)
+    throw new HealthlakeError('--source google-health needs the configuration (a bug: none passed)');
+  return new GoogleHealthClient({
+    baseUrl: o.config.google.apiUrl,
+    ...googleAccessToken(o.config, o.log),
+    logger: o.log,
+  });
+}
+
+/**
+ * The days to derive and write: the --from/--to given, with an open end filled in from the window the
+ * Google Health source read (without them it reads the last 7 days, so those are the days written).
+ */
+export function collectionRange(results: SourceResult[], requested: DateRange): DateRange {
+  const api = results.find((r): r is GoogleHealthResult => r.source === GOOGLE_HEALTH && 'range' in r);
+  if (!api) return requested;
+  return { from: requested.from ?? api.range.from, to: requested.to ?? api.range.to };
+}
+
+/** HTTP requests the sources made (API sources only; files are not requests). */
+export function apiRequestCount(results: SourceResult[]): number {
+  return results.filter((r) => r.source === GOOGLE_HEALTH).reduce((n, r) => n + r.inputs, 0);
 }
 
 /**

@@ -3,8 +3,10 @@ import type { GlobalOptions } from '../cli';
 import { acquireCollectLock } from '../collect/lock';
 import { runPipeline, type PipelineResult, type SinkName } from '../collect/pipeline';
 import { terminalProgress } from '../collect/progress';
-import { readSources, type SourceName } from '../collect/read-sources';
+import { apiRequestCount, collectionRange, readSources, type SourceName } from '../collect/read-sources';
+import { reportRun } from '../collect/telemetry';
 import { ExitCode, InputError } from '../errors';
+import type { SourceResult } from '../sources/day-record';
 import { isCivilDate } from '../util/civil-date';
 import { commandContext } from './context';
 
@@ -44,10 +46,11 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
   builder: (y: Argv<GlobalOptions>) =>
     withRangeOptions(y)
       .option('source', {
-        choices: ['takeout', 'sample'] as const,
+        choices: ['takeout', 'sample', 'google-health'] as const,
         demandOption: true,
         describe:
-          'takeout: a Google Takeout / Fitbit export (--path); sample: the bundled generated sample export',
+          'takeout: a Google Takeout / Fitbit export (--path); sample: the bundled generated sample export; ' +
+          'google-health: the Google Health API (after `healthlake auth`; without --from/--to the last 7 days)',
       })
       .option('path', {
         type: 'string',
@@ -78,14 +81,18 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
       .epilog(
         'Exit codes: 0 ok, 1 failure (e.g. carbon unreachable: the data is archived, run "healthlake replay"), ' +
-          '3 invalid input, 5 finished but some input was skipped (each skipped record is named in a warning), 7 another collect is running.',
+          '3 invalid input, 5 finished but some input was skipped (each skipped record is named in a warning), ' +
+          '6 Google authorisation missing or expired (run "healthlake auth"), 7 another collect is running.',
       ) as Argv<CollectArgs>,
   handler: async (argv) => {
     const { config, log } = commandContext(argv);
     const release = await acquireCollectLock(config.dataDir);
+    const started = Date.now();
+    let result: PipelineResult | undefined;
+    let results: SourceResult[] = [];
+    let ok = false;
     try {
-      const started = Date.now();
-      const results = await readSources({
+      results = await readSources({
         source: argv.source,
         path: argv.path,
         range: { from: argv.from, to: argv.to },
@@ -94,20 +101,36 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
         dataDir: config.dataDir,
         progress: terminalProgress(),
         log,
-      });
-      const result = await runPipeline(
-        { results, range: { from: argv.from, to: argv.to }, sinks: argv.sink, dryRun: argv['dry-run'] },
         config,
-        log,
-      );
+        dryRun: argv['dry-run'],
+      });
+      const range = collectionRange(results, { from: argv.from, to: argv.to });
+      result = await runPipeline({ results, range, sinks: argv.sink, dryRun: argv['dry-run'] }, config, log);
       printResult(result, argv, Date.now() - started);
       if (result.days === 0 && result.warnings.length === 0) {
-        throw InputError.single('no data in the export for the requested days', {
+        const what =
+          argv.source === 'google-health'
+            ? `no data from the Google Health API for ${range.from}..${range.to} (has the watch synced?)`
+            : 'no data in the export for the requested days';
+        throw InputError.single(what, {
           file: argv.path ?? argv.source,
         });
       }
       if (result.warnings.length > 0) process.exitCode = ExitCode.skippedInput;
+      ok = true;
     } finally {
+      // Self-telemetry for checks/collector.yaml; a dry run collects nothing, so it reports nothing.
+      if (!argv['dry-run']) {
+        await reportRun({
+          statsd: config.statsd,
+          ok,
+          durationMs: Date.now() - started,
+          pointsWritten: Object.values(result?.sent ?? {}).reduce((a, b) => a + b, 0),
+          apiRequests: apiRequestCount(results),
+          errors: ok ? 0 : 1,
+          logger: log,
+        });
+      }
       await release();
     }
   },

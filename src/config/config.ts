@@ -21,6 +21,7 @@ export const CONFIG_KEYS = [
   'HEALTHLAKE_DATA_DIR',
   'GOOGLE_CLIENT_ID',
   'GOOGLE_CLIENT_SECRET',
+  'GOOGLE_HEALTH_API_URL',
   'SEYREN_AUTH_HEADER',
   'GRAPHITE_AUTH_HEADER',
   'SEYREN_USER',
@@ -65,6 +66,8 @@ const schema = z.object({
   HEALTHLAKE_DATA_DIR: z.string().min(1).optional(),
   GOOGLE_CLIENT_ID: z.string().min(1).optional(),
   GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  // Tests point it at a double; pointed at the retired api.fitbit.com it gets the 410 explanation.
+  GOOGLE_HEALTH_API_URL: url.default('https://health.googleapis.com/v4'),
   SEYREN_AUTH_HEADER: z.string().min(1).optional(),
   GRAPHITE_AUTH_HEADER: z.string().min(1).optional(),
   SEYREN_USER: z.string().min(1).optional(),
@@ -84,7 +87,7 @@ export interface Config {
   statsd: { host: string; port: number; flushIntervalMs: number };
   prefix: string;
   dataDir: string;
-  google: { clientId?: string; clientSecret?: string };
+  google: { clientId?: string; clientSecret?: string; apiUrl: string };
   /** Extra request header for a reverse proxy in front of Seyren / graphite-web ("Name: value"). */
   seyrenAuth?: HttpAuth;
   graphiteAuth?: HttpAuth;
@@ -147,7 +150,11 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     statsd: { host: c.STATSD_HOST, port: c.STATSD_PORT, flushIntervalMs: c.HEALTHLAKE_STATSD_FLUSH_MS },
     prefix: c.HEALTHLAKE_PREFIX,
     dataDir: path.resolve(c.HEALTHLAKE_DATA_DIR ?? defaultDataDir(env)),
-    google: { clientId: c.GOOGLE_CLIENT_ID, clientSecret: c.GOOGLE_CLIENT_SECRET },
+    google: {
+      clientId: c.GOOGLE_CLIENT_ID,
+      clientSecret: c.GOOGLE_CLIENT_SECRET,
+      apiUrl: c.GOOGLE_HEALTH_API_URL,
+    },
     seyrenAuth: httpAuth(c.SEYREN_AUTH_HEADER, c.SEYREN_USER, c.SEYREN_PASSWORD),
     graphiteAuth: httpAuth(c.GRAPHITE_AUTH_HEADER, c.GRAPHITE_USER, c.GRAPHITE_PASSWORD),
     stack: {

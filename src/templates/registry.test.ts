@@ -15,7 +15,7 @@ describe('loadTemplates', () => {
 
   it('loads the shipped folder by default', () => {
     expect(BUILTIN_TEMPLATES_DIR).toBe(path.resolve(__dirname, '..', '..', 'templates'));
-    expect([...loadTemplates().keys()]).toEqual(['cv', 'holtwinters', 'timeshift']);
+    expect([...loadTemplates().keys()]).toEqual(['cv', 'holtwinters', 'staleness', 'timeshift']);
   });
 
   it('picks up every *.mustache file dropped in the folder, and nothing else', () => {
@@ -56,7 +56,7 @@ describe('getTemplate', () => {
     const templates = loadTemplates();
     expect(getTemplate(templates, 'cv').name).toBe('cv');
     expect(() => getTemplate(templates, 'zscore')).toThrow(
-      'heuristic: unknown heuristic "zscore" (available: cv, holtwinters, timeshift)',
+      'heuristic: unknown heuristic "zscore" (available: cv, holtwinters, staleness, timeshift)',
     );
   });
 });

@@ -39,8 +39,8 @@ describe('shipped templates', () => {
     expect(renderTarget(shippedTemplate(name), { metric: M }, resolution)).toBe(target);
   });
 
-  it('are exactly cv, holtwinters and timeshift, each with a description', () => {
-    expect([...shipped.keys()]).toEqual(['cv', 'holtwinters', 'timeshift']);
+  it('are exactly cv, holtwinters, staleness and timeshift, each with a description', () => {
+    expect([...shipped.keys()]).toEqual(['cv', 'holtwinters', 'staleness', 'timeshift']);
     for (const template of shipped.values()) expect(template.description.length).toBeGreaterThan(20);
   });
 

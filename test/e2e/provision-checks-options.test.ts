@@ -87,7 +87,7 @@ describe('(g) invalid definitions: exit 3, file:line on stderr, zero requests to
     [
       'unknown heuristic',
       `${HEAD}      nosuch: { warn: 0.6, error: 0.9 }\n`,
-      ':4: checks[0].heuristics.nosuch: unknown heuristic "nosuch" (templates: cv, holtwinters, timeshift)',
+      ':4: checks[0].heuristics.nosuch: unknown heuristic "nosuch" (templates: cv, holtwinters, staleness, timeshift)',
     ],
     [
       'non-numeric threshold',

@@ -38,6 +38,7 @@ const COMMANDS: Record<string, string[]> = {
     '--concurrency',
   ],
   config: ['--json'],
+  auth: ['--browser', '--client-file'],
   dashboard: [
     '--checks',
     '--templates',

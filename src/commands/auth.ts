@@ -1,0 +1,193 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalOptions } from '../cli';
+import {
+  HEALTH_SCOPES,
+  HEALTH_SCOPE_PREFIX,
+  authorize,
+  createOAuthClient,
+  resolveClientCredentials,
+  tokenProvider,
+} from '../auth/google-oauth';
+import { createTokenStore, fileModeOf, type StoredToken } from '../auth/token-store';
+import { ExitCode } from '../errors';
+import { commandContext } from './context';
+
+/**
+ * `healthlake auth`: the one-off Google consent that cron collection depends on, and `auth status` to see
+ * what is stored. Neither ever prints a token: status shows only whether a refresh token is present.
+ */
+
+interface AuthArgs extends GlobalOptions {
+  browser: boolean;
+  'client-file'?: string;
+}
+
+interface AuthStatusArgs extends GlobalOptions {
+  json: boolean;
+  check: boolean;
+  'client-file'?: string;
+}
+
+const CLIENT_FILE_OPTION = {
+  type: 'string',
+  describe:
+    'OAuth client JSON downloaded from the Cloud console ({"installed": {client_id, client_secret}}); ' +
+    'default GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET',
+} as const;
+
+/** A "Testing" consent screen (External) ends authorisations 7 days after consent. */
+const TESTING_CONSENT_DAYS = 7;
+
+const shortScope = (s: string) =>
+  s.startsWith(HEALTH_SCOPE_PREFIX) ? s.slice(HEALTH_SCOPE_PREFIX.length) : s;
+
+export const authStatusCommand: CommandModule<GlobalOptions, AuthStatusArgs> = {
+  command: 'status',
+  describe: 'Show the stored Google authorisation: account, scopes, expiry, file mode (never a token)',
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .option('json', { type: 'boolean', default: false, describe: 'Print as JSON' })
+      .option('check', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'Also refresh the access token now (one request to Google) to prove the consent still works',
+      })
+      .option('client-file', CLIENT_FILE_OPTION)
+      .epilog(
+        `Exit codes: 0 ok, 6 no usable authorisation (run "healthlake auth"), 1 the check failed otherwise.`,
+      ) as Argv<AuthStatusArgs>,
+  handler: async (argv) => {
+    const { config, log } = commandContext(argv);
+    const store = createTokenStore(config.dataDir);
+    let token = await store.readToken(); // AuthRequiredError (exit 6) when missing or unreadable
+    let checked: string | undefined;
+    if (argv.check) {
+      const credentials = resolveClientCredentials({ ...config.google, clientFile: argv['client-file'] });
+      const provider = tokenProvider(store, createOAuthClient(credentials), { log, marginMs: Infinity });
+      await provider.getAccessToken();
+      token = await store.readToken();
+      checked = 'refresh worked';
+    }
+    const status = describeToken(token, store.file, Date.now());
+    if (argv.json) {
+      console.log(JSON.stringify({ ...status, check: checked ?? null }, null, 2));
+    } else {
+      printStatus(status, checked);
+    }
+    if (status.missingScopes.length > 0) process.exitCode = ExitCode.failure;
+  },
+};
+
+/** `healthlake auth` itself: the consent. A default sub-command, so `auth status` does not inherit its options. */
+const authConsentCommand: CommandModule<GlobalOptions, AuthArgs> = {
+  command: '$0',
+  describe: 'Give (or renew) the Google consent and store the token',
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .option('browser', {
+        type: 'boolean',
+        default: true,
+        describe:
+          'Open a browser on this machine; --no-browser prints the URL to open elsewhere and reads the pasted redirect URL or code',
+      })
+      .option('client-file', CLIENT_FILE_OPTION)
+      .epilog(
+        'Asks for read-only Google Health scopes (activity, health metrics, sleep, settings) plus "openid email" ' +
+          'to show the account. The token is stored in the data directory, mode 0600. Exit codes: 0 ok, ' +
+          '1 failure or a health scope not granted, 3 no OAuth client configured.',
+      ) as Argv<AuthArgs>,
+  handler: async (argv) => {
+    const { config, log } = commandContext(argv);
+    const credentials = resolveClientCredentials({ ...config.google, clientFile: argv['client-file'] });
+    const store = createTokenStore(config.dataDir);
+    log.info({ stage: 'auth', file: store.file, noBrowser: !argv.browser }, 'starting Google consent');
+    const { token, missingScopes } = await authorize({
+      ...credentials,
+      store,
+      noBrowser: !argv.browser,
+      log,
+    });
+    console.log(
+      `authorised${token.account ? ` as ${token.account}` : ''}; token saved to ${store.file} (mode ${fileModeOf(store.file) ?? '?'})`,
+    );
+    if (missingScopes.length > 0) {
+      console.error(
+        `healthlake: Google did not grant ${missingScopes.map(shortScope).join(', ')}; collection needs them: ` +
+          'run `healthlake auth` again and tick every box on the consent screen',
+      );
+      process.exitCode = ExitCode.failure;
+    }
+  },
+};
+
+/** Register with `.command(authCommand)`: gives `healthlake auth [--no-browser]` and `healthlake auth status`. */
+export const authCommand: CommandModule<GlobalOptions, GlobalOptions> = {
+  command: 'auth',
+  describe: 'Authorise healthlake to read your Google Health data (once; again when Google ends the consent)',
+  builder: (y: Argv<GlobalOptions>) => y.command(authConsentCommand).command(authStatusCommand),
+  handler: () => undefined, // never runs: one of the two sub-commands always matches
+};
+
+export interface TokenStatus {
+  file: string;
+  mode?: string;
+  /** True when group or others may read the file. */
+  modeTooOpen: boolean;
+  account: string | null;
+  scopes: string[];
+  missingScopes: string[];
+  refreshToken: boolean;
+  accessTokenExpiry: string | null;
+  accessTokenExpired: boolean | null;
+  consentGiven: string;
+  /** When a "Testing" consent screen would end this consent. */
+  testingConsentEnds: string | null;
+}
+
+export function describeToken(token: StoredToken, file: string, now: number): TokenStatus {
+  const scopes = token.scope.split(/\s+/).filter(Boolean);
+  const mode = fileModeOf(file);
+  const consent = Date.parse(token.obtained_at);
+  return {
+    file,
+    mode,
+    modeTooOpen: mode !== undefined && (parseInt(mode, 8) & 0o077) !== 0,
+    account: token.account ?? null,
+    scopes,
+    missingScopes: HEALTH_SCOPES.filter((s) => !scopes.includes(s)),
+    refreshToken: token.refresh_token.length > 0,
+    accessTokenExpiry: token.expiry_date !== undefined ? new Date(token.expiry_date).toISOString() : null,
+    accessTokenExpired: token.expiry_date !== undefined ? token.expiry_date <= now : null,
+    consentGiven: token.obtained_at,
+    testingConsentEnds: Number.isFinite(consent)
+      ? new Date(consent + TESTING_CONSENT_DAYS * 86400_000).toISOString()
+      : null,
+  };
+}
+
+function printStatus(s: TokenStatus, checked?: string): void {
+  const row = (name: string, value: string) => console.log(`${name.padEnd(15)} ${value}`);
+  row('token file', `${s.file} (mode ${s.mode ?? '?'})`);
+  if (s.modeTooOpen) row('WARNING', `others may read the token file: chmod 600 ${s.file}`);
+  row('account', s.account ?? '(unknown: consent without the email scope)');
+  row('scopes', s.scopes.map(shortScope).join(', ') || '(none)');
+  if (s.missingScopes.length > 0) {
+    row(
+      'MISSING',
+      `${s.missingScopes.map(shortScope).join(', ')}: run \`healthlake auth\` and tick every box`,
+    );
+  }
+  row('refresh token', s.refreshToken ? 'present' : 'absent');
+  row(
+    'access token',
+    s.accessTokenExpiry === null
+      ? 'none stored (fetched on the next run)'
+      : `${s.accessTokenExpired ? 'expired' : 'expires'} ${s.accessTokenExpiry}${s.accessTokenExpired ? ' (refreshed on the next run)' : ''}`,
+  );
+  row(
+    'consent given',
+    `${s.consentGiven}${s.testingConsentEnds ? ` (with a "Testing" consent screen Google ends it ${s.testingConsentEnds})` : ''}`,
+  );
+  if (checked) row('check', checked);
+}
