@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-// `healthlake auth` and `auth status` through the built CLI (dist/) in a child process, with Google's token
-// endpoint replaced by nock inside that child (a --require preload written below). A child process is what
-// makes the crash test real: it is SIGKILLed between receiving the refreshed token and renaming the new file
-// into place, the moment a power cut or an OOM kill would hit.
+// `healthlake auth` and `auth status` through the CLI (bin/healthlake.js, i.e. dist/) in a child process,
+// with Google's token endpoint replaced by nock inside that child (a --require preload written below). A
+// child process is what makes the crash test real: it is SIGKILLed between receiving the refreshed token and
+// renaming the new file into place, the moment a power cut or an OOM kill would hit.
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLIENT_ID = 'cid-123.apps.googleusercontent.com';
@@ -51,16 +51,6 @@ if (scenario.killAt) {
 }
 `;
 
-/** The CLI with \`auth\` registered (cli.ts may not register it yet); errors reported exactly as main() does. */
-const LAUNCHER = `
-const { buildCli, reportError } = require(${JSON.stringify(path.join(ROOT, 'dist/cli.js'))});
-const { authCommand } = require(${JSON.stringify(path.join(ROOT, 'dist/commands/auth.js'))});
-const registered = require('fs').readFileSync(${JSON.stringify(path.join(ROOT, 'dist/cli.js'))}, 'utf8').includes('authCommand');
-const cli = buildCli(process.argv.slice(2));
-if (!registered) cli.command(authCommand);
-cli.parseAsync().catch((err) => { process.exitCode = reportError(err); });
-`;
-
 interface Run {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -76,11 +66,10 @@ const failingOutputs: string[] = [];
 
 function cli(args: string[], scenario: object = {}, input = ''): Promise<Run> {
   fs.writeFileSync(path.join(dir, 'preload.js'), PRELOAD);
-  fs.writeFileSync(path.join(dir, 'launcher.js'), LAUNCHER);
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--require', path.join(dir, 'preload.js'), path.join(dir, 'launcher.js'), ...args],
+      ['--require', path.join(dir, 'preload.js'), path.join(ROOT, 'bin/healthlake.js'), ...args],
       {
         env: {
           PATH: process.env.PATH ?? '',
