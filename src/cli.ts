@@ -4,6 +4,8 @@ import { stackCommand } from './commands/stack';
 import { collectCommand } from './commands/collect';
 import { replayCommand } from './commands/replay';
 import { dashboardCommand } from './commands/dashboard';
+import { testChecksCommand } from './commands/test-checks';
+import { backtestCommand } from './commands/backtest';
 import { configCommand } from './commands/config';
 import { authCommand } from './commands/auth';
 import { renderChecksCommand } from './commands/render-checks';
@@ -37,6 +39,8 @@ export function buildCli(argv: string[]): Argv<GlobalOptions> {
     .command(stackCommand)
     .command(provisionChecksCommand)
     .command(renderChecksCommand)
+    .command(testChecksCommand)
+    .command(backtestCommand)
     .command(dashboardCommand)
     .command(authCommand)
     .command(configCommand)

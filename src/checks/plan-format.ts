@@ -6,6 +6,24 @@ import { redactTarget } from './redact';
 
 /** Plan output for people (like `terraform plan`) and for programs (`--json`). Secrets never appear. */
 
+/**
+ * Alerts per week a create or a threshold change would have produced over the last weeks, by check name
+ * (src/backtest/noise.ts), when Graphite answered; `previousPerWeek` is at the thresholds Seyren has now.
+ */
+export interface AlertRate {
+  perWeek: number;
+  previousPerWeek?: number;
+  weeks: number;
+}
+export type AlertRates = ReadonlyMap<string, AlertRate>;
+
+function alertRateLine(rate: AlertRate | undefined): string[] {
+  if (!rate) return [];
+  const now = rate.perWeek.toFixed(2);
+  const text = rate.previousPerWeek === undefined ? now : `${rate.previousPerWeek.toFixed(2)} → ${now}`;
+  return [`      alerts/week    ${text} (over the last ${rate.weeks} weeks of Graphite data)`];
+}
+
 export interface PlanSummary {
   create: number;
   update: number;
@@ -52,7 +70,10 @@ function subscriptionLine(change: SubscriptionChange): string {
 const show = (v: unknown) =>
   v === null || v === undefined ? 'null' : typeof v === 'string' ? JSON.stringify(v) : String(v);
 
-export function formatPlanText(plan: Plan, context: { seyrenUrl: string; prune: boolean }): string {
+export function formatPlanText(
+  plan: Plan,
+  context: { seyrenUrl: string; prune: boolean; alertRates?: AlertRates },
+): string {
   const out: string[] = [];
   const s = summarize(plan);
   if (plan.actions.length === 0) {
@@ -70,11 +91,13 @@ export function formatPlanText(plan: Plan, context: { seyrenUrl: string; prune: 
         out.push(
           `      thresholds     ${describeDirection(c.warn, c.error)}${c.enabled ? '' : ' (disabled)'}`,
         );
+        out.push(...alertRateLine(context.alertRates?.get(a.name)));
         for (const sub of a.body.subscriptions ?? [])
           out.push(`      subscription   ${describeSubscription(sub)}`);
       } else if (a.kind === 'update') {
         out.push(`  ~ ${a.name}  (id ${a.id})`);
         for (const c of a.changes) out.push(`      ${c.field.padEnd(14)} ${show(c.from)} → ${show(c.to)}`);
+        out.push(...alertRateLine(context.alertRates?.get(a.name)));
         for (const sub of a.subscriptions) out.push(`      subscription   ${subscriptionLine(sub)}`);
       } else {
         out.push(`  - ${a.name}  (id ${a.id})`);
@@ -102,7 +125,7 @@ export function formatPlanText(plan: Plan, context: { seyrenUrl: string; prune: 
   return out.join('\n');
 }
 
-export function planToJson(plan: Plan) {
+export function planToJson(plan: Plan, alertRates?: AlertRates) {
   return {
     summary: summarize(plan),
     actions: plan.actions.map((a) => {
@@ -121,6 +144,7 @@ export function planToJson(plan: Plan) {
           allowNoData: c.allowNoData,
           subscriptions: (a.body.subscriptions ?? []).map(redactedSubscription),
           source: c.source,
+          ...(alertRates?.has(a.name) ? { alertsPerWeek: alertRates.get(a.name) } : {}),
         };
       }
       if (a.kind === 'update') {
@@ -129,6 +153,7 @@ export function planToJson(plan: Plan) {
           name: a.name,
           id: a.id,
           changes: a.changes,
+          ...(alertRates?.has(a.name) ? { alertsPerWeek: alertRates.get(a.name) } : {}),
           subscriptions: a.subscriptions.map((sub) =>
             sub.kind === 'create'
               ? { action: 'create', ...redactedSubscription(sub.desired) }

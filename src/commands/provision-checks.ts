@@ -7,7 +7,8 @@ import { applyPlan, type ApplyResult } from '../checks/apply';
 import { loadCheckSpecs } from '../checks/definitions';
 import { desiredChecks, MANAGED_NAME_PREFIX } from '../checks/desired';
 import { planChanges, hasChanges } from '../checks/plan';
-import { formatPlanText, planToJson, summarize } from '../checks/plan-format';
+import { formatPlanText, planToJson, summarize, type AlertRates } from '../checks/plan-format';
+import { estimateAlertRates, noiseGraphiteClient } from '../backtest/noise';
 import { validateTargets, type ValidationIssue } from '../checks/validate';
 import { ExitCode, HealthlakeError } from '../errors';
 import { loadTemplates } from '../templates/registry';
@@ -89,18 +90,26 @@ export const provisionChecksCommand: CommandModule<GlobalOptions, ProvisionArgs>
     const existing = await seyren.listChecks(`^${escapeJavaRegex(MANAGED_NAME_PREFIX)}`);
     const plan = planChanges(desired, existing, { prune: argv.prune, env: argv.env });
     log.info({ ...summarize(plan), seyrenRequests: seyren.requestCount }, 'plan ready');
+    // Alerts/week of creates and threshold changes over the last 4 weeks; skipped when Graphite is down.
+    const graphiteForRates = noiseGraphiteClient({
+      baseUrl: config.graphiteUrl,
+      auth: config.graphiteAuth,
+      logger: log,
+    });
+    const alertRates = await estimateAlertRates(plan, graphiteForRates, { logger: log });
 
     // A declared check whose name a hand-made check holds cannot be provisioned: the run has not converged.
     const conflictCode = plan.conflicts.length > 0 ? ExitCode.failure : ExitCode.ok;
     if (argv['dry-run']) {
-      if (argv.json) console.log(JSON.stringify({ ...planToJson(plan), validation }, null, 2));
-      else console.log(formatPlanText(plan, { seyrenUrl: config.seyrenUrl, prune: argv.prune }));
+      if (argv.json) console.log(JSON.stringify({ ...planToJson(plan, alertRates), validation }, null, 2));
+      else console.log(formatPlanText(plan, { seyrenUrl: config.seyrenUrl, prune: argv.prune, alertRates }));
       if (conflictCode) process.exitCode = conflictCode;
       else if (argv['detailed-exitcode'] && hasChanges(plan)) process.exitCode = ExitCode.changesPending;
       return;
     }
 
-    if (!argv.json) console.log(formatPlanText(plan, { seyrenUrl: config.seyrenUrl, prune: argv.prune }));
+    if (!argv.json)
+      console.log(formatPlanText(plan, { seyrenUrl: config.seyrenUrl, prune: argv.prune, alertRates }));
     const bar = progressBar(plan.actions.length);
     const result = await applyPlan(plan, seyren, {
       concurrency: argv.concurrency,
@@ -108,7 +117,7 @@ export const provisionChecksCommand: CommandModule<GlobalOptions, ProvisionArgs>
       onProgress: (done) => bar?.update(done),
     });
     bar?.stop();
-    report(result, argv.json, plan, validation);
+    report(result, argv.json, plan, validation, alertRates);
     log.info(
       { ...result, failures: result.failures.length, seyrenRequests: seyren.requestCount },
       result.failures.length ? 'apply finished with failures' : 'apply finished',
@@ -133,9 +142,10 @@ function report(
   json: boolean,
   plan: ReturnType<typeof planChanges>,
   validation: ValidationIssue[],
+  alertRates: AlertRates,
 ) {
   if (json) {
-    console.log(JSON.stringify({ ...planToJson(plan), validation, result }, null, 2));
+    console.log(JSON.stringify({ ...planToJson(plan, alertRates), validation, result }, null, 2));
     return;
   }
   console.log(

@@ -1,0 +1,126 @@
+import { InputError } from '../errors';
+import { loadTemplates } from '../templates/registry';
+import { lazySpecs, parseCheckTestFile, type CheckSources } from './check-tests';
+import { formatCheckTestReport } from './check-tests-report';
+import { runCheckTestFile } from './check-tests-run';
+import path from 'node:path';
+
+const templates = loadTemplates();
+const sources: CheckSources = {
+  templates,
+  specs: lazySpecs(path.resolve(__dirname, '../../checks'), templates, 'health'),
+};
+const DAY = 86400;
+
+const run = async (yaml: string) => runCheckTestFile(parseCheckTestFile(yaml, 't.yaml', sources));
+
+describe('check tests', () => {
+  it('resolves a declared check by name with its real target and thresholds', () => {
+    const file = parseCheckTestFile(
+      `
+tests:
+  - name: x
+    input_series: [{ series: health.steps, values: "1x3" }]
+    check: healthlake:timeshift:health.steps
+    eval: [{ at: 7d..9d, state: OK }]
+`,
+      't.yaml',
+      sources,
+    );
+    const [t] = file.tests;
+    expect(t!.check).toMatchObject({
+      target: "absolute(offset(divideSeries(health.steps,timeShift(health.steps,'7d')),-1))",
+      from: '-30d',
+      until: 'now',
+      warn: 0.6,
+      error: 0.85,
+    });
+    expect(t!.series).toEqual([
+      { name: 'health.steps', start: Date.UTC(2024, 0, 1) / 1000, step: DAY, values: [1, 1, 1, 1] },
+    ]);
+    expect(t!.expectations[0]!.times).toHaveLength(3);
+  });
+
+  it('passes and fails with a -expected/+got diff', async () => {
+    const result = await run(`
+start: 2024-03-04
+tests:
+  - name: doubling
+    input_series: [{ series: m, values: "10x6 20" }]
+    check: { heuristic: timeshift, metric: m, warn: 0.5, error: 0.8 }
+    eval:
+      - { at: 7d, state: ERROR, value: 1 }
+  - name: wrong
+    input_series: [{ series: m, values: "10x6 20" }]
+    check: { heuristic: timeshift, metric: m, warn: 0.5, error: 0.8 }
+    eval:
+      - { at: 7d, state: OK }
+`);
+    expect(result.tests.map((t) => t.failures.length)).toEqual([0, 1]);
+    const { text, failed } = formatCheckTestReport([result]);
+    expect(failed).toBe(1);
+    expect(text).toContain('PASS  doubling');
+    expect(text).toContain('FAIL  wrong');
+    expect(text).toMatch(
+      /at 7d = 2024-03-11 00:00 UTC \(line \d+\):\n\s+- state: OK\n\s+\+ state: ERROR\n\s+ value: 1/,
+    );
+  });
+
+  it('reports a target graphite-web could not render as a failure, not a crash', async () => {
+    const result = await run(`
+tests:
+  - name: season of one point
+    input_series: [{ series: m, values: "1x20" }]
+    check: { target: "holtWintersAberration(m)", warn: 1, error: 2 }
+    eval: [{ at: 20d, state: OK }]
+`);
+    expect(result.tests[0]!.failures[0]!.actual).toMatchObject({
+      state: 'EXCEPTION',
+      error: expect.stringMatching(/HTTP 500/),
+    });
+  });
+
+  it('names file, line and field for every problem in a bad file', () => {
+    let err: unknown;
+    try {
+      parseCheckTestFile(
+        `
+tests:
+  - name: bad
+    input_series: [{ series: m, values: "1 2x" }]
+    check: healthlake:nope:m
+    eval: [{ at: 3q, state: OK }]
+  - name: unknown key
+    input_series: [{ series: m, values: "1" }]
+    check: { target: "m", warn: 1, error: 2 }
+    eval: [{ at: 1d, state: MAYBE }]
+`,
+        'bad.yaml',
+        sources,
+      );
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    const message = (err as InputError).message;
+    expect(message).toMatch(/bad\.yaml:\d+: tests\[1\]\.eval\[0\]\.state/);
+  });
+
+  it('semantic problems are reported with their field', () => {
+    expect(() =>
+      parseCheckTestFile(
+        `
+tests:
+  - name: bad
+    input_series: [{ series: m, values: "1 2x" }]
+    check: healthlake:nope:m
+    eval: [{ at: 3q, state: OK }]
+`,
+        'bad.yaml',
+        sources,
+      ),
+    ).toThrow(
+      /tests\[0\]\.input_series\[0\]\.values: "2x" is not series notation[\s\S]*tests\[0\]\.check: no declared check is named "healthlake:nope:m"[\s\S]*tests\[0\]\.eval\[0\]\.at: Invalid offset unit 'q'/,
+    );
+  });
+});
