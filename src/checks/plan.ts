@@ -123,7 +123,8 @@ export function hasChanges(plan: Plan): boolean {
   return plan.actions.length > 0;
 }
 
-function desiredFields(want: DesiredCheck): Record<ManagedField, string | number | boolean | null> {
+/** The fields healthlake owns, as it wants them; `live` is always false (live checks need carbon pickle). */
+function desiredFields(want: DesiredCheck) {
   return {
     description: want.description,
     target: want.target,
@@ -221,15 +222,7 @@ export function diffSubscriptions(
 export function newCheckBody(want: DesiredCheck): NewCheck {
   return {
     name: want.name,
-    description: want.description,
-    target: want.target,
-    from: want.from,
-    until: want.until,
-    warn: want.warn,
-    error: want.error,
-    enabled: want.enabled,
-    live: false,
-    allowNoData: want.allowNoData,
+    ...desiredFields(want),
     subscriptions: want.subscriptions.map(toSeyrenSubscription),
   };
 }
@@ -245,8 +238,7 @@ export function updatedCheckBody(want: DesiredCheck, have: SeyrenCheck): SeyrenC
     name: have.name,
     state: have.state ?? 'UNKNOWN',
     lastCheck: have.lastCheck ?? null,
-    live: false,
-  } as SeyrenCheck;
+  };
 }
 
 export { MANAGED_NAME_PREFIX };

@@ -1,8 +1,13 @@
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { RetryPolicy } from 'cockatiel';
 import { InputError } from '../errors';
-import { Logger, silentLogger } from '../util/log';
-import { firstLineOfErrorBody, GraphiteError, type GraphiteClientOptions } from './graphite';
+import type { Logger } from '../util/log';
+import {
+  firstLineOfErrorBody,
+  GraphiteError,
+  graphiteTransport,
+  type GraphiteClientOptions,
+} from './graphite';
 
 /**
  * graphite-web's dashboard API (graphite/dashboard/views.py in 1.1.8), as its own dashboard UI uses it:
@@ -37,25 +42,13 @@ export class GraphiteDashboardClient {
   private readonly logger: Logger;
 
   constructor(options: GraphiteClientOptions) {
-    const { auth, timeoutMs = 15000, retries = 2, retryBaseDelayMs = 200 } = options;
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.logger = options.logger ?? silentLogger;
-    this.http = axios.create({
-      timeout: timeoutMs,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      headers: auth && 'header' in auth ? { [auth.header]: auth.value } : {},
-      auth: auth && 'username' in auth ? { username: auth.username, password: auth.password } : undefined,
-    });
     // Every call is idempotent (save replaces by name), so connection errors and 5xx are retried.
-    this.retryPolicy = retry(
-      handleWhen((err) => err instanceof GraphiteError && err.transient),
-      {
-        maxAttempts: retries,
-        backoff: new ExponentialBackoff({ initialDelay: retryBaseDelayMs, maxDelay: retryBaseDelayMs * 10 }),
-      },
-    );
+    ({
+      baseUrl: this.baseUrl,
+      http: this.http,
+      retryPolicy: this.retryPolicy,
+      logger: this.logger,
+    } = graphiteTransport(options, 'text'));
   }
 
   /** Creates or replaces the dashboard `name` with `state`. */

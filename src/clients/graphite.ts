@@ -72,6 +72,36 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 // purpose: a render that took timeoutMs will most likely take as long again.
 const RETRYABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
 
+/**
+ * What every graphite-web client shares: the base URL, an axios instance that leaves status and body to the
+ * caller, the proxy auth, and retries on connection errors and 5xx (a render racing carbon's file creation
+ * gets a transient 500).
+ */
+export function graphiteTransport(options: GraphiteClientOptions, responseType: 'arraybuffer' | 'text') {
+  const { auth, timeoutMs = 15000, retries = 2, retryBaseDelayMs = 200 } = options;
+  const http: AxiosInstance = axios.create({
+    timeout: timeoutMs,
+    responseType,
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    headers: auth && 'header' in auth ? { [auth.header]: auth.value } : {},
+    auth: auth && 'username' in auth ? { username: auth.username, password: auth.password } : undefined,
+  });
+  const retryPolicy: RetryPolicy = retry(
+    handleWhen((err) => err instanceof GraphiteError && err.transient),
+    {
+      maxAttempts: retries,
+      backoff: new ExponentialBackoff({ initialDelay: retryBaseDelayMs, maxDelay: retryBaseDelayMs * 10 }),
+    },
+  );
+  const logger = options.logger ?? silentLogger;
+  retryPolicy.onRetry(({ delay, attempt, ...reason }) => {
+    const cause = 'error' in reason ? reason.error.message : 'unexpected result';
+    logger.warn({ attempt, delayMs: Math.round(delay), cause }, 'graphite-web request failed, retrying');
+  });
+  return { baseUrl: options.baseUrl.replace(/\/+$/, ''), http, retryPolicy, logger };
+}
+
 export class GraphiteClient {
   private readonly baseUrl: string;
   private readonly http: AxiosInstance;
@@ -79,32 +109,13 @@ export class GraphiteClient {
   private readonly logger: Logger;
 
   constructor(options: GraphiteClientOptions) {
-    const { baseUrl, auth, timeoutMs = 15000, retries = 2, retryBaseDelayMs = 200 } = options;
-    this.baseUrl = baseUrl.replace(/\/+$/, '');
-    this.logger = options.logger ?? silentLogger;
-    this.http = axios.create({
-      timeout: timeoutMs,
-      // Bytes for every endpoint: we decide ourselves whether a body is JSON, text or PNG.
-      responseType: 'arraybuffer',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      headers: auth && 'header' in auth ? { [auth.header]: auth.value } : {},
-      auth: auth && 'username' in auth ? { username: auth.username, password: auth.password } : undefined,
-    });
-    this.retryPolicy = retry(
-      handleWhen((err) => err instanceof GraphiteError && err.transient),
-      {
-        maxAttempts: retries,
-        backoff: new ExponentialBackoff({ initialDelay: retryBaseDelayMs, maxDelay: retryBaseDelayMs * 10 }),
-      },
-    );
-    this.retryPolicy.onRetry(({ delay, attempt, ...reason }) => {
-      const cause = 'error' in reason ? reason.error.message : 'unexpected result';
-      this.logger.warn(
-        { attempt, delayMs: Math.round(delay), cause },
-        'graphite-web request failed, retrying',
-      );
-    });
+    // Bytes for every endpoint: we decide ourselves whether a body is JSON, text or PNG.
+    ({
+      baseUrl: this.baseUrl,
+      http: this.http,
+      retryPolicy: this.retryPolicy,
+      logger: this.logger,
+    } = graphiteTransport(options, 'arraybuffer'));
   }
 
   /** GET /render?format=json. Several targets are sent as repeated `target=` parameters, as graphite expects. */

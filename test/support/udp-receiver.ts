@@ -1,0 +1,23 @@
+import dgram from 'node:dgram';
+
+/** A statsD stand-in: a UDP socket on 127.0.0.1:0 that records each datagram as text. */
+export async function udpReceiver(): Promise<{ port: number; datagrams: string[]; close(): Promise<void> }> {
+  const socket = dgram.createSocket('udp4');
+  const datagrams: string[] = [];
+  socket.on('message', (msg) => datagrams.push(msg.toString('utf8')));
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  return {
+    port: socket.address().port,
+    datagrams,
+    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+  };
+}
+
+/** Polls `condition` every 5 ms; UDP gives no acknowledgement to wait for. */
+export async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
