@@ -198,17 +198,22 @@ function lintWindow(
   return [];
 }
 
-/** Holt-Winters divides the seasonality by the step; under 2 points its season lookup fails (HTTP 500). */
-function lintSeasonality(value: string | number, step: number): FieldProblem[] {
-  const field = 'params.seasonality';
+/** Seconds of a duration parameter ("7d"), or the problem with it. */
+function durationParam(field: string, value: string | number): number | FieldProblem[] {
   if (typeof value !== 'string')
     return [{ field, message: `must be a duration such as "7d", got number ${value}` }];
-  let seconds: number;
   try {
-    seconds = parseDurationSeconds(value);
+    return parseDurationSeconds(value);
   } catch (err) {
     return [{ field, message: (err as Error).message }];
   }
+}
+
+/** Holt-Winters divides the seasonality by the step; under 2 points its season lookup fails (HTTP 500). */
+function lintSeasonality(value: string | number, step: number): FieldProblem[] {
+  const field = 'params.seasonality';
+  const seconds = durationParam(field, value);
+  if (typeof seconds !== 'number') return seconds;
   const steps = Math.floor(seconds / step);
   if (steps >= 2) return [];
   const stepText = formatDuration(step);
@@ -228,14 +233,8 @@ function lintSeasonality(value: string | number, step: number): FieldProblem[] {
  */
 function lintBootstrap(value: string | number, resolution: Resolution, range?: CheckRange): FieldProblem[] {
   const field = 'params.bootstrap';
-  if (typeof value !== 'string')
-    return [{ field, message: `must be a duration such as "7d", got number ${value}` }];
-  let seconds: number;
-  try {
-    seconds = parseDurationSeconds(value);
-  } catch (err) {
-    return [{ field, message: (err as Error).message }];
-  }
+  const seconds = durationParam(field, value);
+  if (typeof seconds !== 'number') return seconds;
   if (resolution !== 'fine') return [];
   const reach = seconds + (range ? Math.max(0, -range.fromSeconds) : 0);
   if (reach <= FINE_FINEST_ARCHIVE_SECONDS) return [];

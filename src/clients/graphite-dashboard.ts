@@ -6,6 +6,7 @@ import {
   firstLineOfErrorBody,
   GraphiteError,
   graphiteTransport,
+  networkError,
   type GraphiteClientOptions,
 } from './graphite';
 
@@ -32,8 +33,6 @@ export function validateDashboardName(name: string): void {
     );
   }
 }
-
-const RETRYABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
 
 export class GraphiteDashboardClient {
   private readonly baseUrl: string;
@@ -97,14 +96,7 @@ export class GraphiteDashboardClient {
               })
             : await this.http.get<string>(url);
       } catch (err) {
-        const code = (err as { code?: unknown }).code;
-        const detail = err instanceof Error && err.message ? err.message : String(code ?? err);
-        throw new GraphiteError(
-          `Cannot reach graphite-web at ${this.baseUrl}: ${detail}`,
-          undefined,
-          endpoint,
-          typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code),
-        );
+        throw networkError(err, this.baseUrl, endpoint);
       }
       const text = String(res.data ?? '');
       const contentType = String(res.headers['content-type'] ?? '');

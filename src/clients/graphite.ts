@@ -235,7 +235,8 @@ function renderQuery(target: string | string[], { from, until }: RenderRange): U
   return query;
 }
 
-function networkError(err: unknown, baseUrl: string, endpoint: string): GraphiteError {
+/** A request that got no answer, as a GraphiteError; socket failures a second attempt may cure are transient. */
+export function networkError(err: unknown, baseUrl: string, endpoint: string): GraphiteError {
   const code = (err as { code?: unknown }).code;
   const detail = err instanceof Error && err.message ? err.message : String(code ?? err);
   if (code === 'ECONNABORTED') {
