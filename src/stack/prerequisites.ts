@@ -1,14 +1,16 @@
 import fs from 'node:fs';
 import { MissingComponentError } from '../errors';
+import debianPackages from './debian-packages.json';
 
 /**
  * The stack uses Debian's Graphite packages and Debian's python, never `python3` from PATH: a pyenv or
  * venv python cannot import Debian's dist-packages.
  */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
-export const DEBIAN_PACKAGES = ['graphite-carbon', 'graphite-web', 'gunicorn'] as const;
+/** The same list scripts/setup.js installs (`npm run setup`). */
+export const DEBIAN_PACKAGES: readonly string[] = debianPackages.packages;
 
-const REQUIRED_FILES: Array<{ path: string; pkg: (typeof DEBIAN_PACKAGES)[number] | 'python3' }> = [
+const REQUIRED_FILES: Array<{ path: string; pkg: string }> = [
   { path: SYSTEM_PYTHON, pkg: 'python3' },
   { path: '/usr/bin/carbon-cache', pkg: 'graphite-carbon' },
   { path: '/usr/lib/python3/dist-packages/graphite/wsgi.py', pkg: 'graphite-web' },
@@ -16,8 +18,9 @@ const REQUIRED_FILES: Array<{ path: string; pkg: (typeof DEBIAN_PACKAGES)[number
   { path: '/usr/bin/gunicorn', pkg: 'gunicorn' },
 ];
 
+/** As root; `npm run setup` in the healthlake folder does the same and uses sudo when it is not root. */
 export const APT_INSTALL_LINE =
-  'sudo apt-get update && sudo apt-get install -y --no-install-recommends ' + DEBIAN_PACKAGES.join(' ');
+  'apt-get update && apt-get install -y --no-install-recommends ' + DEBIAN_PACKAGES.join(' ');
 
 export interface Prerequisites {
   statsdMain: string;
@@ -32,7 +35,7 @@ export function checkPrerequisites(exists: (p: string) => boolean = fs.existsSyn
   if (missingPkgs.size > 0) {
     lines.push(
       `Missing Debian packages for the local Graphite stack: ${[...missingPkgs].join(', ')}.`,
-      `Install them with:\n  ${APT_INSTALL_LINE}${missingPkgs.has('python3') ? ' python3' : ''}`,
+      `Install them with \`npm run setup\` in the healthlake folder, or as root:\n  ${APT_INSTALL_LINE}${missingPkgs.has('python3') ? ' python3' : ''}`,
     );
   }
   if (!statsdMain) {

@@ -81,8 +81,9 @@ describe('prerequisites', () => {
     expect(err.message).toContain(
       'Missing Debian packages for the local Graphite stack: graphite-carbon, gunicorn.',
     );
+    expect(err.message).toContain('`npm run setup` in the healthlake folder, or as root:');
     expect(err.message).toContain(
-      'sudo apt-get update && sudo apt-get install -y --no-install-recommends graphite-carbon graphite-web gunicorn',
+      'apt-get update && apt-get install -y --no-install-recommends graphite-carbon graphite-web gunicorn',
     );
   });
 
