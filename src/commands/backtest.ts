@@ -12,7 +12,7 @@ import { lazySpecs } from '../evaluator/check-tests';
 import { parseTimeOffset } from '../evaluator/time-offset';
 import { BUILTIN_TEMPLATES_DIR, loadTemplates } from '../templates/registry';
 import { RESOLUTIONS, type Resolution } from '../templates/template';
-import { parseRelativeTime } from '../util/duration';
+import { parseTimePoint as historyTime } from '../util/time-point';
 import { BUILTIN_CHECKS_DIR } from './check-options';
 import { commandContext } from './context';
 
@@ -233,21 +233,6 @@ function parseParams(params: string[]): Record<string, string | number> {
     out[m[1] as string] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
   return out;
-}
-
-/** `now`, a relative time (-90d), a date (2026-08-01, 00:00 UTC) or epoch seconds. */
-function historyTime(text: string, now: number, field: string): number {
-  const t = text.trim();
-  if (/^\d{9,}$/.test(t)) return Number(t);
-  if (/^\d{4}-\d{2}-\d{2}/.test(t)) {
-    const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(t) ? `${t}T00:00:00Z` : t);
-    if (!Number.isNaN(ms)) return Math.floor(ms / 1000);
-  }
-  try {
-    return now + parseRelativeTime(t);
-  } catch (err) {
-    throw InputError.single((err as Error).message, { field });
-  }
 }
 
 function durationOption(text: string, field: string): number {

@@ -98,7 +98,8 @@ export class StateSinceFinder {
     const latest = [...this.latest];
     if (this.state === 'OK') return { since: this.since, exact: this.since !== undefined, latest };
     if (this.state !== 'WARN' && this.state !== 'ERROR') return { since: undefined, exact: false, latest };
-    if (this.entered.length === 0 && this.pending.size === 0) return { since: undefined, exact: false, latest };
+    if (this.entered.length === 0 && this.pending.size === 0)
+      return { since: undefined, exact: false, latest };
     if (this.pending.size > 0) {
       // Reading ended before every series' entry was found: the state began at the oldest alert read or before.
       return { since: this.oldest, exact: false, latest };
