@@ -58,7 +58,7 @@ export const alertsCommand: CommandModule<GlobalOptions, AlertsArgs> = {
       .option('prune-before', {
         type: 'string',
         describe:
-          'Delete the alerts recorded before this time (2026-10-01, -90d, epoch s) of managed checks: a plan, then the deletes',
+          'Delete the alerts recorded before this time (2026-10-01, --prune-before=-90d, epoch s) of managed checks: a plan, then the deletes',
       })
       .option('dry-run', {
         type: 'boolean',
@@ -73,7 +73,7 @@ export const alertsCommand: CommandModule<GlobalOptions, AlertsArgs> = {
       .example('$0 alerts --since 30d', 'every episode of the managed checks over 30 days')
       .example('$0 alerts --check healthlake:cv:health.steps --json', 'one check, as JSON')
       .example(
-        '$0 alerts --prune-before -90d --dry-run',
+        '$0 alerts --prune-before=-90d --dry-run',
         'what pruning alerts older than 90 days would delete',
       )
       .epilog(
