@@ -78,6 +78,8 @@ export interface HistoryOptions {
   /** Epoch ms. */
   since: number;
   now: number;
+  /** Epoch ms: alerts after it are left out (an episode open then has no end). Default: everything. */
+  until?: number;
   pageSize: number;
   concurrency: number;
 }
@@ -97,8 +99,8 @@ export async function readAlertHistory(
     const own: PagingProgress = newProgress();
     try {
       for await (const alert of alertsNewestFirst(read, paging, own)) {
-        if (keep(alert.checkId)) builder.add(alert);
-        else skipped++;
+        if (!keep(alert.checkId)) skipped++;
+        else if (options.until === undefined || alert.timestamp <= options.until) builder.add(alert);
       }
     } finally {
       progress.requests += own.requests;
@@ -134,7 +136,7 @@ export async function readAlertHistory(
     });
   return {
     since: options.since,
-    until: options.now,
+    until: options.until ?? options.now,
     checks: selected.checks.length,
     episodes,
     requests: progress.requests,

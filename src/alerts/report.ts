@@ -77,24 +77,29 @@ export function alertHistoryToJson(history: AlertHistory, seyrenUrl: string) {
       episodes: episodes.length,
       still: episodes.filter((e) => e.end === undefined).length,
     },
-    episodes: episodes.map((e) => ({
-      check: e.check,
-      checkId: e.checkId,
-      managed: e.managed,
-      series: e.series,
-      start: isoTime(e.start),
-      startKnown: e.startKnown,
-      end: isoTime(e.end),
-      still: e.end === undefined,
-      worst: e.worst,
-      peak: e.peak ?? null,
-      peakAt: isoTime(e.peakAt),
-      lastValue: e.lastValue ?? null,
-      lastAt: isoTime(e.lastAt),
-      warn: e.warn,
-      error: e.error,
-      alerts: e.alerts,
-      notifications: e.notifications,
-    })),
+    episodes: episodes.map(episodeToJson),
+  };
+}
+
+/** One episode in --json: times as ISO-8601, absent values as null. */
+export function episodeToJson(e: EpisodeRow) {
+  return {
+    check: e.check,
+    checkId: e.checkId,
+    managed: e.managed,
+    series: e.series,
+    start: isoTime(e.start),
+    startKnown: e.startKnown,
+    end: isoTime(e.end),
+    still: e.end === undefined,
+    worst: e.worst,
+    peak: e.peak ?? null,
+    peakAt: isoTime(e.peakAt),
+    lastValue: e.lastValue ?? null,
+    lastAt: isoTime(e.lastAt),
+    warn: e.warn,
+    error: e.error,
+    alerts: e.alerts,
+    notifications: e.notifications,
   };
 }
