@@ -68,7 +68,7 @@ export const statusCommand: CommandModule<GlobalOptions, StatusArgs> = {
         'Exit codes: 0 every check OK; 10 a check is WARN (none ERROR); 11 a check is ERROR or EXCEPTION; 12 none ' +
           'WARN/ERROR but a check is UNKNOWN, declared but missing from Seyren, or stale; disabled checks do not ' +
           'count. 1 Seyren could not be read, 3 invalid input (with --nagios: 0/1/2/3, a failure is 3). ' +
-          '--json prints {generatedAt, seyrenUrl, summary: {checks, OK, WARN, ERROR, EXCEPTION, UNKNOWN, MISSING, ' +
+          '--json prints {generatedAt, seyrenUrl, graphite, summary: {checks, OK, WARN, ERROR, EXCEPTION, UNKNOWN, MISSING, ' +
           'DISABLED, stale, verdict, exitCode}, checks: [{name, id, managed, env, status, state, enabled, lastCheck, ' +
           'stale, since, sinceExact, warn, error, value: {value, series, at, source, state}, series, links: {seyren, ' +
           'graph}, declared, drift, note}]} (README: "healthlake status"). Environment: SEYREN_URL, GRAPHITE_URL.',
