@@ -43,23 +43,12 @@ beforeEach(async () => {
 });
 afterEach(() => seyren.close());
 
+const ARGS = ['backtest', '--metric', METRIC, '--heuristic', 'timeshift', '--warn', '0.6', '--error', '0.85'];
 const backtest = (...extra: string[]): Promise<CliResult> =>
-  runCli(
-    [
-      'backtest',
-      '--metric',
-      METRIC,
-      '--heuristic',
-      'timeshift',
-      '--warn',
-      '0.6',
-      '--error',
-      '0.85',
-      '--from=-90d',
-      ...extra,
-    ],
-    { GRAPHITE_URL: integrationStack().graphiteUrl, SEYREN_URL: seyren.url },
-  );
+  runCli([...ARGS, '--from=-90d', ...extra], {
+    GRAPHITE_URL: integrationStack().graphiteUrl,
+    SEYREN_URL: seyren.url,
+  });
 
 /** Epoch-seconds id prefix: the check was created well before the window, as an ObjectId says. */
 const oldObjectId = (seconds: number) => `${seconds.toString(16).padStart(8, '0')}a1b2c3d4e5f60718`;
@@ -152,23 +141,9 @@ describe('backtest --compare-alerts against graphite-web and the Seyren double',
   });
 
   it('needs SEYREN_URL, and a check of that name in Seyren', async () => {
-    const noUrl = await runCli(
-      [
-        'backtest',
-        '--metric',
-        METRIC,
-        '--heuristic',
-        'timeshift',
-        '--warn',
-        '0.6',
-        '--error',
-        '0.85',
-        '--compare-alerts',
-      ],
-      {
-        GRAPHITE_URL: integrationStack().graphiteUrl,
-      },
-    );
+    const noUrl = await runCli([...ARGS, '--compare-alerts'], {
+      GRAPHITE_URL: integrationStack().graphiteUrl,
+    });
     expect([noUrl.code, noUrl.stderr]).toEqual([3, expect.stringContaining('SEYREN_URL is not set')]);
     const unknown = await backtest('--compare-alerts');
     expect([unknown.code, unknown.stderr]).toEqual([

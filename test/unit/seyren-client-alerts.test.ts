@@ -104,17 +104,9 @@ describe('SeyrenClient alerts over nock', () => {
       timestamp: T0,
       targetHash: '\ufffd\u0012x',
     };
-    expect(alertFromWire(wire)).toEqual({
-      id: 'a',
-      checkId: 'c',
-      value: 0.5,
-      target: 't',
-      warn: 1e-7,
-      error: null,
-      fromType: 'WARN',
-      toType: 'OK',
-      timestamp: T0,
-    });
+    const { targetHash, ...typed } = wire;
+    expect(targetHash).toBeDefined();
+    expect(alertFromWire(wire)).toEqual({ ...typed, value: 0.5 }); // the numeric string read as a number
     expect(alertFromWire({ ...wire, toType: 'BAD' })).toMatch(/toType/);
     expect(alertFromWire({ ...wire, value: 'abc' })).toMatch(/non-numeric/);
   });
