@@ -10,6 +10,8 @@ import { configCommand } from './commands/config';
 import { authCommand } from './commands/auth';
 import { renderChecksCommand } from './commands/render-checks';
 import { provisionChecksCommand } from './commands/provision-checks';
+import { statusCommand } from './commands/status';
+import { alertsCommand } from './commands/alerts';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -39,6 +41,8 @@ export function buildCli(argv: string[]): Argv<GlobalOptions> {
     .command(stackCommand)
     .command(provisionChecksCommand)
     .command(renderChecksCommand)
+    .command(statusCommand)
+    .command(alertsCommand)
     .command(testChecksCommand)
     .command(backtestCommand)
     .command(dashboardCommand)
@@ -52,7 +56,7 @@ export function buildCli(argv: string[]): Argv<GlobalOptions> {
     .version()
     .wrap(Math.min(120, process.stdout.columns || 100))
     .epilog(
-      'Exit codes: 0 ok, 1 failure, 2 changes pending (--dry-run --detailed-exitcode), 3 invalid input or usage, 4 missing component, 5 input skipped (collect), 6 run `healthlake auth`, 7 another collect is running.',
+      'Exit codes: 0 ok, 1 failure, 2 changes pending (--dry-run --detailed-exitcode), 3 invalid input or usage, 4 missing component, 5 input skipped (collect), 6 run `healthlake auth`, 7 another collect is running; status: 10 a check WARN, 11 a check ERROR, 12 a check UNKNOWN, missing or stale.',
     )
     .fail((msg, err) => {
       if (err) throw err;

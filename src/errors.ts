@@ -19,6 +19,12 @@ export const ExitCode = {
   authRequired: 6,
   /** Another run holds the lock (two cron runs overlap). */
   locked: 7,
+  /** `status`: a check is WARN (none ERROR). Above 7 so that no status is mistaken for a failure or usage error. */
+  statusWarn: 10,
+  /** `status`: a check is ERROR or EXCEPTION. */
+  statusError: 11,
+  /** `status`: nothing WARN or ERROR, but a check is UNKNOWN, missing from Seyren, or not run by it lately. */
+  statusUnknown: 12,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -12,9 +12,10 @@ import { lazySpecs } from '../evaluator/check-tests';
 import { parseTimeOffset } from '../evaluator/time-offset';
 import { BUILTIN_TEMPLATES_DIR, loadTemplates } from '../templates/registry';
 import { RESOLUTIONS, type Resolution } from '../templates/template';
-import { parseRelativeTime } from '../util/duration';
+import { parseTimePoint as historyTime } from '../util/time-point';
+import { comparisonJson, comparisonWithSeyren, formatComparisonText } from '../alerts/compare-report';
 import { BUILTIN_CHECKS_DIR } from './check-options';
-import { commandContext } from './context';
+import { commandContext, requireSeyrenUrl } from './context';
 
 interface BacktestArgs extends GlobalOptions {
   check?: string;
@@ -42,6 +43,8 @@ interface BacktestArgs extends GlobalOptions {
   checks: string;
   templates: string;
   json: boolean;
+  'compare-alerts': boolean;
+  'compare-slack'?: string;
 }
 
 export const backtestCommand: CommandModule<GlobalOptions, BacktestArgs> = {
@@ -145,6 +148,17 @@ export const backtestCommand: CommandModule<GlobalOptions, BacktestArgs> = {
         describe: 'Folder of target templates',
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON on stdout' })
+      .option('compare-alerts', {
+        type: 'boolean',
+        default: false,
+        describe:
+          "Put Seyren's recorded alert episodes of the check beside the backtest's: what Seyren missed, what the thresholds no longer raise (SEYREN_URL)",
+      })
+      .option('compare-slack', {
+        type: 'string',
+        describe:
+          'With --compare-alerts: how far apart two episodes may be and still count as one (default: one evaluation step)',
+      })
       .example(
         '$0 backtest --check healthlake:timeshift:health.steps --from -90d',
         'alerts of a declared check over 90 days',
@@ -159,6 +173,12 @@ export const backtestCommand: CommandModule<GlobalOptions, BacktestArgs> = {
       ) as Argv<BacktestArgs>,
   handler: async (argv) => {
     const { config, log } = commandContext(argv);
+    const compare = argv['compare-alerts']
+      ? comparisonWithSeyren(
+          { seyrenUrl: requireSeyrenUrl(config), auth: config.seyrenAuth, logger: log },
+          argv['compare-slack'],
+        )
+      : undefined;
     const templates = loadTemplates(argv.templates);
     const check = resolveBacktestCheck(
       {
@@ -216,10 +236,14 @@ export const backtestCommand: CommandModule<GlobalOptions, BacktestArgs> = {
         log.info({ file: argv.png, bytes: png.length }, 'wrote the PNG graphite-web rendered');
       }
     }
-    if (argv.json) console.log(JSON.stringify(backtestToJson(result), null, 2));
+    const fired = await compare?.(result);
+    if (argv.json)
+      console.log(JSON.stringify({ ...backtestToJson(result), ...comparisonJson(fired) }, null, 2));
     else
       console.log(
-        formatBacktestText(result) + (argv.png ? `\n\nPNG (rendered by graphite-web): ${argv.png}` : ''),
+        formatBacktestText(result) +
+          (argv.png ? `\n\nPNG (rendered by graphite-web): ${argv.png}` : '') +
+          (fired ? `\n\n${formatComparisonText(fired)}` : ''),
       );
   },
 };
@@ -233,21 +257,6 @@ function parseParams(params: string[]): Record<string, string | number> {
     out[m[1] as string] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
   return out;
-}
-
-/** `now`, a relative time (-90d), a date (2026-08-01, 00:00 UTC) or epoch seconds. */
-function historyTime(text: string, now: number, field: string): number {
-  const t = text.trim();
-  if (/^\d{9,}$/.test(t)) return Number(t);
-  if (/^\d{4}-\d{2}-\d{2}/.test(t)) {
-    const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(t) ? `${t}T00:00:00Z` : t);
-    if (!Number.isNaN(ms)) return Math.floor(ms / 1000);
-  }
-  try {
-    return now + parseRelativeTime(t);
-  } catch (err) {
-    throw InputError.single((err as Error).message, { field });
-  }
 }
 
 function durationOption(text: string, field: string): number {

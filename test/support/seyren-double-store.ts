@@ -236,6 +236,12 @@ export class SeyrenDoubleStore implements SeyrenDoubleChecks {
     });
   }
 
+  /** MongoStore.updateStateAndLastCheck, which CheckRunner calls after every run. */
+  updateStateAndLastCheck(id: string, state: CheckState, lastCheck: number): void {
+    const doc = this.docs.get(id);
+    if (doc) Object.assign(doc, { state, lastCheck });
+  }
+
   deleteCheck(id: string): void {
     const doc = this.docs.get(id);
     if (!doc) return;

@@ -61,6 +61,33 @@ const COMMANDS: Record<string, string[]> = {
     '--width',
     '--height',
     '--json',
+    '--compare-alerts',
+    '--compare-slack',
+  ],
+  status: [
+    '--checks',
+    '--templates',
+    '--env',
+    '--json',
+    '--all',
+    '--nagios',
+    '--stale-after',
+    '--graphite',
+    '--page-size',
+    '--concurrency',
+  ],
+  alerts: [
+    '--since',
+    '--check',
+    '--metric',
+    '--all',
+    '--env',
+    '--json',
+    '--page-size',
+    '--concurrency',
+    '--prune-before',
+    '--dry-run',
+    '--detailed-exitcode',
   ],
   dashboard: [
     '--checks',
@@ -93,6 +120,18 @@ describe('healthlake --help', () => {
       // option name, then at least one word of description after the column gap
       expect(line).toMatch(new RegExp(`${option}\\s{2,}[A-Za-z(]`));
     }
+  });
+
+  it('status --help has the exit-code table and the --json fields; alerts --help the episode fields', async () => {
+    const status = (await helpFor(['status', '--help'])).replace(/\s+/g, ' ');
+    expect(status).toContain(
+      'Exit codes: 0 every check OK; 10 a check is WARN (none ERROR); 11 a check is ERROR',
+    );
+    expect(status).toMatch(/--json prints \{generatedAt, seyrenUrl, graphite, summary: \{checks, OK, WARN/);
+    const alerts = (await helpFor(['alerts', '--help'])).replace(/\s+/g, ' ');
+    expect(alerts).toMatch(
+      /episodes: \[\{check, checkId, managed, series, start, startKnown, end, still, worst,/,
+    );
   });
 
   it('stack --help names the actions and the ports it uses', async () => {

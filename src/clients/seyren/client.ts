@@ -12,7 +12,16 @@ import {
 import type { HttpAuth } from '../../config/config';
 import { HealthlakeError } from '../../errors';
 import { silentLogger, type Logger } from '../../util/log';
-import type { NewCheck, NewSubscription, SeyrenCheck, SeyrenList, SeyrenSubscription } from './types';
+import {
+  CHECK_STATES,
+  type CheckState,
+  type NewCheck,
+  type NewSubscription,
+  type SeyrenAlert,
+  type SeyrenCheck,
+  type SeyrenList,
+  type SeyrenSubscription,
+} from './types';
 
 /**
  * A thin client for the Seyren 1.5.0 API (/work/shared/reference/seyren-api.md). It hides no semantics: it only
@@ -325,6 +334,55 @@ export class SeyrenClient {
     await this.send({ method: 'DELETE', path });
   }
 
+  /**
+   * One page of alerts, newest first: GET /checks/{id}/alerts, or GET /alerts (every check) without `checkId`.
+   * `items` must be at least 1, because Seyren reads `items=0` as "no limit" and would send every alert at once.
+   * An unknown check id gives an empty page, not a 404. `total` counts every alert of the query, whatever the page.
+   */
+  async listAlerts(page: {
+    checkId?: string;
+    start: number;
+    items: number;
+  }): Promise<SeyrenList<SeyrenAlert>> {
+    const { checkId, start, items } = page;
+    if (!Number.isInteger(start) || start < 0 || !Number.isInteger(items) || items < 1) {
+      throw new HealthlakeError(
+        `refusing an alert page with start ${start} and items ${items}: start must be >= 0 and items >= 1 ` +
+          '(Seyren reads items=0 as "no limit")',
+      );
+    }
+    const path = checkId === undefined ? '/alerts' : `/checks/${encodeURIComponent(checkId)}/alerts`;
+    const query = new URLSearchParams({ start: String(start), items: String(items) }).toString();
+    const res = await this.send({ method: 'GET', path, query });
+    const list = this.parseJson<Partial<SeyrenList<unknown>> | null>(res, 'GET', path);
+    const fail = (detail: string) =>
+      new SeyrenError({ method: 'GET', path: `/api${path}`, status: res.status, detail });
+    if (!list || !Array.isArray(list.values) || typeof list.total !== 'number') {
+      throw fail('no "values" list and "total" count');
+    }
+    const values = list.values.map((raw, i) => {
+      const alert = alertFromWire(raw);
+      if (typeof alert === 'string') throw fail(`alert ${start + i}: ${alert}`);
+      return alert;
+    });
+    return { values, items: list.items ?? items, start: list.start ?? start, total: list.total };
+  }
+
+  /**
+   * DELETE /checks/{id}/alerts?before=…: deletes the check's alerts recorded before `before`. Without `before`
+   * Seyren deletes ALL of them, so it is required here. The time goes as ISO-8601 in UTC (Joda's DateTime.parse);
+   * URLSearchParams percent-encodes it, so an offset's `+` cannot reach Seyren as a space (which answers 404).
+   */
+  async deleteAlertsBefore(checkId: string, before: Date): Promise<void> {
+    if (Number.isNaN(before.getTime())) {
+      throw new HealthlakeError(
+        `refusing to delete alerts of Seyren check ${checkId}: invalid "before" time`,
+      );
+    }
+    const query = new URLSearchParams({ before: before.toISOString() }).toString();
+    await this.send({ method: 'DELETE', path: `/checks/${encodeURIComponent(checkId)}/alerts`, query });
+  }
+
   private send(spec: RequestSpec): Promise<RawResponse> {
     const policy = spec.method === 'POST' ? this.retryPolicies.notSent : this.retryPolicies.idempotent;
     return policy.execute(() => this.attempt(spec));
@@ -405,4 +463,38 @@ function mayHaveCreated(err: SeyrenError): boolean {
 
 function targetsOf(subscriptions: readonly { target?: string | null }[] | undefined): string[] {
   return (subscriptions ?? []).map((s) => s.target).filter((t): t is string => typeof t === 'string');
+}
+
+const STATES: ReadonlySet<string> = new Set(CHECK_STATES);
+
+/** A wire number: Jackson writes BigDecimal as a JSON number; a numeric string is accepted as well. */
+function wireNumber(value: unknown): number | null | undefined {
+  if (value === null || value === undefined) return null;
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** An alert record as typed data, or what is wrong with it. `targetHash` (MD5 bytes as UTF-8) is dropped. */
+export function alertFromWire(raw: unknown): SeyrenAlert | string {
+  if (typeof raw !== 'object' || raw === null) return 'not an object';
+  const o = raw as Record<string, unknown>;
+  if (typeof o.id !== 'string' || typeof o.checkId !== 'string') return 'no "id" and "checkId"';
+  if (typeof o.timestamp !== 'number' || !Number.isFinite(o.timestamp)) return 'no numeric "timestamp"';
+  if (!STATES.has(String(o.fromType)) || !STATES.has(String(o.toType))) return 'unknown "fromType"/"toType"';
+  const value = wireNumber(o.value);
+  const warn = wireNumber(o.warn);
+  const error = wireNumber(o.error);
+  if (value === undefined || warn === undefined || error === undefined)
+    return 'non-numeric value or threshold';
+  return {
+    id: o.id,
+    checkId: o.checkId,
+    target: typeof o.target === 'string' ? o.target : null,
+    value,
+    warn,
+    error,
+    fromType: o.fromType as CheckState,
+    toType: o.toType as CheckState,
+    timestamp: o.timestamp,
+  };
 }
