@@ -6,14 +6,22 @@ import { MissingComponentError } from '../errors';
  * venv python cannot import Debian's dist-packages.
  */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
-export const DEBIAN_PACKAGES = ['graphite-carbon', 'graphite-web', 'gunicorn'] as const;
+/** carbon-c-relay (Debian package of the same name, 3.7.x): the relay of a cluster stack. */
+export const RELAY_BINARY = '/usr/bin/carbon-c-relay';
+export const DEBIAN_PACKAGES = ['graphite-carbon', 'graphite-web', 'gunicorn', 'carbon-c-relay'] as const;
 
-const REQUIRED_FILES: Array<{ path: string; pkg: (typeof DEBIAN_PACKAGES)[number] | 'python3' }> = [
+const REQUIRED_FILES: Array<{
+  path: string;
+  pkg: (typeof DEBIAN_PACKAGES)[number] | 'python3';
+  /** Needed only by a cluster stack (--nodes 2 or more). */
+  clusterOnly?: boolean;
+}> = [
   { path: SYSTEM_PYTHON, pkg: 'python3' },
   { path: '/usr/bin/carbon-cache', pkg: 'graphite-carbon' },
   { path: '/usr/lib/python3/dist-packages/graphite/wsgi.py', pkg: 'graphite-web' },
   { path: '/usr/bin/django-admin', pkg: 'graphite-web' },
   { path: '/usr/bin/gunicorn', pkg: 'gunicorn' },
+  { path: RELAY_BINARY, pkg: 'carbon-c-relay', clusterOnly: true },
 ];
 
 export const APT_INSTALL_LINE =
@@ -23,10 +31,17 @@ export interface Prerequisites {
   statsdMain: string;
 }
 
-/** Throws one error listing everything that is missing and the exact commands that install it. */
-export function checkPrerequisites(exists: (p: string) => boolean = fs.existsSync): Prerequisites {
+/**
+ * Throws one error listing everything that is missing and the exact commands that install it. A single-node
+ * stack does not need carbon-c-relay; the install line names every package all the same.
+ */
+export function checkPrerequisites(
+  exists: (p: string) => boolean = fs.existsSync,
+  { cluster = false }: { cluster?: boolean } = {},
+): Prerequisites {
   const missingPkgs = new Set<string>();
-  for (const req of REQUIRED_FILES) if (!exists(req.path)) missingPkgs.add(req.pkg);
+  for (const req of REQUIRED_FILES)
+    if ((cluster || !req.clusterOnly) && !exists(req.path)) missingPkgs.add(req.pkg);
   const statsdMain = resolveStatsd();
   const lines: string[] = [];
   if (missingPkgs.size > 0) {
