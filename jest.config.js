@@ -36,8 +36,21 @@ module.exports = {
       ...integration,
       displayName: 'integration-cluster',
       setupFiles: ['<rootDir>/test/integration/topology-cluster.setup.ts'],
-      // stack-cli*: start their own private stacks (both topologies); they run once, in "integration"
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/stack-cli'],
+      // What must hold on a cluster: collect read back through the front, wildcard expansion over series on
+      // several nodes, backtest and the evaluator, dashboards, the staleness check; plus the cluster's own tests.
+      // The others test graphite-web's functions (the same code behind the front), statsD, a dead carbon port,
+      // or start private stacks (stack-cli*, both topologies): once is enough, in "integration".
+      testMatch: [
+        '<rootDir>/test/integration/cluster/**/*.test.ts',
+        ...[
+          'collect-sample',
+          'provision-wildcards',
+          'backtest',
+          'evaluator-agreement',
+          'dashboard',
+          'collector-staleness',
+        ].map((name) => `<rootDir>/test/integration/${name}.test.ts`),
+      ],
     },
   ],
 };

@@ -3,12 +3,6 @@ import { CheckedExpansion, judgeNodeAnswers, type ExpansionFront, type Expansion
 
 const GLOB = 'apps.prod.server*.tx_rate';
 const m = (n: number) => `apps.prod.server${n}.tx_rate`;
-const leaf = (id: string): GraphiteNode => ({
-  id,
-  text: id.split('.').pop()!,
-  leaf: true,
-  expandable: false,
-});
 const branch = (id: string): GraphiteNode => ({ id, text: id, leaf: false, expandable: true });
 
 /** A front that federates: its own storage (local=1) is empty, everything comes from `series`. */
@@ -40,10 +34,10 @@ function node(url: string, answer: string[] | Error): ExpansionNode & { queries:
     url,
     queries,
     client: {
-      find: async (query: string, options?: { local?: boolean }) => {
+      expand: async (query: string, options?: { local?: boolean }) => {
         queries.push(`${query}${options?.local ? ' local' : ''}`);
         if (answer instanceof Error) throw answer;
-        return [...answer.map(leaf), branch('apps.prod.serverX')];
+        return answer;
       },
     },
   };

@@ -10,8 +10,8 @@ import type { Logger } from '../util/log';
  * A glob then "loses" the series of that node, and pruning the checks of the series it no longer lists would
  * delete good checks. So every expansion is judged:
  * - with the node graphite-webs declared (GRAPHITE_CLUSTER_URLS), each node is asked for the glob itself
- *   (/metrics/find, local=1); a node that does not answer, or series a node holds that the front did not list,
- *   make the expansion `partial`;
+ *   (/metrics/expand, local=1: its own storage); a node that does not answer, or series a node holds that the
+ *   front did not list, make the expansion `partial`;
  * - without them, one probe asks whether GRAPHITE_URL federates at all: its `*` with local=1 (its own storage)
  *   against without. A front that lists names its own storage lacks federates nodes healthlake does not know,
  *   so every expansion is `unverified`. (A web that both stores and federates the same top-level names cannot
@@ -29,7 +29,7 @@ export interface IncompleteExpansion {
 export type ExpansionFront = Pick<GraphiteClient, 'expand' | 'find'>;
 export interface ExpansionNode {
   url: string;
-  client: Pick<GraphiteClient, 'find'>;
+  client: Pick<GraphiteClient, 'expand'>;
 }
 
 /** What one node answered for a glob: its leaf series, or the error. */
@@ -112,11 +112,10 @@ export class CheckedExpansion {
   }
 }
 
-/** A node's own leaf series for the glob. carbonserver (go-carbon) answers 404 for "no match": that is empty. */
+/** A node's own leaf series for the glob. A 404 (what go-carbon's carbonserver answers for "no match") is empty. */
 async function askNode(node: ExpansionNode, glob: string): Promise<NodeAnswer> {
   try {
-    const found = await node.client.find(glob, { local: true });
-    return { url: node.url, series: found.filter((n) => n.leaf).map((n) => n.id) };
+    return { url: node.url, series: await node.client.expand(glob, { local: true }) };
   } catch (err) {
     if (err instanceof GraphiteError && err.status === 404) return { url: node.url, series: [] };
     return { url: node.url, error: err as Error };

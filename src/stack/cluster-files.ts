@@ -102,9 +102,14 @@ match *
 `;
 }
 
-/** carbon-c-relay's command line (after the binary). -T: a loaded 2-core machine can be slower than 600 ms. */
+/**
+ * carbon-c-relay's command line (after the binary). -T: a loaded 2-core machine can be slower than 600 ms.
+ * -b (send batch, default 2500) must be smaller than the queue.
+ */
 export function relayArgs(s: StackSettings): string[] {
-  return ['-f', relayConfPath(s.root), '-s', '-w', '1', '-q', String(relayQueueSize(s)), '-T', '2000'];
+  const queue = relayQueueSize(s);
+  const batch = Math.max(1, Math.min(2500, Math.floor(queue / 2)));
+  return ['-f', relayConfPath(s.root), '-s', '-w', '1', '-q', String(queue), '-b', String(batch), '-T', '2000'];
 }
 
 /**

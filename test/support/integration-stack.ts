@@ -67,6 +67,21 @@ export function nodesHolding(metric: string, stack: IntegrationStack = integrati
     .map((n) => n.index);
 }
 
+/**
+ * GRAPHITE_URL for the CLI, and on a cluster GRAPHITE_CLUSTER_URLS (the node webs), as a user of a cluster
+ * configures it so that provision-checks can tell a complete expansion from a partial one.
+ */
+export function graphiteEnv(stack: IntegrationStack = integrationStack()): Record<string, string> {
+  return {
+    GRAPHITE_URL: stack.graphiteUrl,
+    GRAPHITE_CLUSTER_URLS: isCluster(stack)
+      ? storageNodes(stack)
+          .map((n) => n.webUrl)
+          .join(',')
+      : '',
+  };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**

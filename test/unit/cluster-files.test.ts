@@ -80,18 +80,11 @@ describe('cluster stack layout', () => {
     );
     // queue, not fail over to another node
     expect(conf).not.toMatch(/^\s*fnv1a_ch.*dynamic/m);
-    expect(relayArgs(cluster)).toEqual([
-      '-f',
-      '/data/stack/conf/relay.conf',
-      '-s',
-      '-w',
-      '1',
-      '-q',
-      '25000',
-      '-T',
-      '2000',
-    ]);
-    expect(relayArgs({ ...cluster, relayQueueSize: 50 })).toContain('50');
+    expect(relayArgs(cluster).join(' ')).toBe(
+      '-f /data/stack/conf/relay.conf -s -w 1 -q 25000 -b 2500 -T 2000',
+    );
+    // the send batch must stay below the queue, or the relay refuses to start
+    expect(relayArgs({ ...cluster, relayQueueSize: 50 }).join(' ')).toContain('-q 50 -b 25');
   });
 
   it('makes the front federate the node webs, asking every node every time', () => {
