@@ -111,14 +111,14 @@ describe('CheckedExpansion with the nodes declared (GRAPHITE_CLUSTER_URLS)', () 
     ]);
   });
 
-  it('takes a 404 from a node as "no match" (go-carbon carbonserver without empty-result-ok)', async () => {
-    const notFound = new GraphiteError('Not Found', 404, '/metrics/find');
+  it('takes a 404 as a failure: a go-carbon carbonserver has no /metrics/expand, its 404 is not "no series"', async () => {
+    const notFound = new GraphiteError('Not Found', 404, '/metrics/expand');
     const expansion = new CheckedExpansion(front([m(1)]), [
       node('http://n1', [m(1)]),
       node('http://n2', notFound),
     ]);
     await expansion.expand(GLOB);
-    expect(expansion.incompleteExpansions()).toEqual([]);
+    expect(expansion.incompleteExpansions().map((e) => e.kind)).toEqual(['partial']);
   });
 });
 

@@ -1,4 +1,4 @@
-import { GraphiteError, type GraphiteClient } from '../clients/graphite';
+import type { GraphiteClient } from '../clients/graphite';
 import type { Logger } from '../util/log';
 
 /**
@@ -112,12 +112,14 @@ export class CheckedExpansion {
   }
 }
 
-/** A node's own leaf series for the glob. A 404 (what go-carbon's carbonserver answers for "no match") is empty. */
+/**
+ * A node's own leaf series for the glob. Any failure counts, a 404 too: go-carbon's carbonserver has no
+ * /metrics/expand, and taking its 404 for "no series" would make a partial answer look complete.
+ */
 async function askNode(node: ExpansionNode, glob: string): Promise<NodeAnswer> {
   try {
     return { url: node.url, series: await node.client.expand(glob, { local: true }) };
   } catch (err) {
-    if (err instanceof GraphiteError && err.status === 404) return { url: node.url, series: [] };
     return { url: node.url, error: err as Error };
   }
 }
