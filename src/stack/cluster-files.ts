@@ -109,7 +109,19 @@ match *
 export function relayArgs(s: StackSettings): string[] {
   const queue = relayQueueSize(s);
   const batch = Math.max(1, Math.min(2500, Math.floor(queue / 2)));
-  return ['-f', relayConfPath(s.root), '-s', '-w', '1', '-q', String(queue), '-b', String(batch), '-T', '2000'];
+  return [
+    '-f',
+    relayConfPath(s.root),
+    '-s',
+    '-w',
+    '1',
+    '-q',
+    String(queue),
+    '-b',
+    String(batch),
+    '-T',
+    '2000',
+  ];
 }
 
 /**
