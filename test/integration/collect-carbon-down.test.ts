@@ -4,8 +4,9 @@ import path from 'node:path';
 import { graphiteClient } from '../support/graphite-fixtures';
 import { integrationStack, pollUntil } from '../support/integration-stack';
 import { freeTcpPort } from '../support/ports';
+import { DAILY_METRICS } from '../../src/metrics/metric-names';
 import { runCli } from '../support/run-cli';
-import { DAILY_METRICS, graphiteCells, summaryCells } from '../support/collect-fixtures';
+import { graphiteCells, summaryCells } from '../support/collect-fixtures';
 
 // Carbon is down during collect: the run fails with exit 1 and says how to send the days later; the archive and
 // summary.csv hold them already. `healthlake replay` then delivers exactly those values to the real Graphite.

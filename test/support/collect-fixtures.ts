@@ -1,17 +1,6 @@
 import fs from 'node:fs';
 import type { GraphiteSeries } from '../../src/clients/graphite';
-
-/** The daily metrics collect writes, in summary.csv's column order. */
-export const DAILY_METRICS = [
-  'steps',
-  'heart.resting',
-  'heart.average',
-  'heart.max_sustained',
-  'sleep.minutes_before',
-  'sleep.minutes_after',
-  'sleep.longest_episode',
-  'worked',
-] as const;
+import { DAILY_METRICS } from '../../src/metrics/metric-names';
 
 /** summary.csv as { "<date> <metric>": value } for the non-empty cells; the header must be the known one. */
 export function summaryCells(file: string): Record<string, number> {

@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { CarbonWriter, formatCarbonLine } from '../../../src/clients/carbon';
 import { GraphiteClient } from '../../../src/clients/graphite';
-import { DAILY_METRICS, graphiteCells, summaryCells } from '../../support/collect-fixtures';
+import { graphiteCells, summaryCells } from '../../support/collect-fixtures';
 import { relayPlacement } from '../../support/cluster-faults';
 import { DAY, expandShows, graphiteClient, todayUtc } from '../../support/graphite-fixtures';
 import { integrationStack, nodesHolding, pollUntil, storageNodes } from '../../support/integration-stack';
+import { DAILY_METRICS } from '../../../src/metrics/metric-names';
 import { runCli } from '../../support/run-cli';
 
 // The series written through carbon-c-relay really are spread over the cluster's carbon-caches: each node's disk
