@@ -6,7 +6,8 @@ import { SeyrenClient, escapeJavaRegex } from '../clients/seyren/client';
 import { applyPlan, type ApplyResult } from '../checks/apply';
 import { loadCheckSpecs } from '../checks/definitions';
 import { desiredChecks, MANAGED_NAME_PREFIX } from '../checks/desired';
-import { planChanges, hasChanges } from '../checks/plan';
+import { CheckedExpansion } from '../checks/expansion';
+import { planChanges, hasChanges, leavesWorkUndone } from '../checks/plan';
 import { formatPlanText, planToJson, summarize, type AlertRates } from '../checks/plan-format';
 import { estimateAlertRates, noiseGraphiteClient } from '../backtest/noise';
 import { validateTargets, type ValidationIssue } from '../checks/validate';
@@ -50,7 +51,9 @@ export const provisionChecksCommand: CommandModule<GlobalOptions, ProvisionArgs>
       .option('concurrency', { type: 'number', default: 8, describe: 'Seyren requests in flight at once' })
       .epilog(
         'Environment: SEYREN_URL (base URL with any context path, e.g. http://host:8080/seyren; /api is added), ' +
-          'GRAPHITE_URL (to expand wildcard metrics and for --validate), optional SEYREN_AUTH_HEADER / GRAPHITE_AUTH_HEADER ' +
+          'GRAPHITE_URL (to expand wildcard metrics and for --validate), GRAPHITE_CLUSTER_URLS (the graphite-webs a ' +
+          'federating GRAPHITE_URL asks: an expansion one of them did not answer deletes nothing), ' +
+          'optional SEYREN_AUTH_HEADER / GRAPHITE_AUTH_HEADER ' +
           'or SEYREN_USER+SEYREN_PASSWORD / GRAPHITE_USER+GRAPHITE_PASSWORD for a reverse proxy. ' +
           'Checks that healthlake did not create are never changed or deleted.',
       ) as Argv<ProvisionArgs>,
@@ -70,7 +73,16 @@ export const provisionChecksCommand: CommandModule<GlobalOptions, ProvisionArgs>
       auth: config.graphiteAuth,
       logger: log,
     });
-    const desired = await desiredChecks(specs, (glob) => graphite.expand(glob));
+    // Expansions through GRAPHITE_URL, judged complete or not against the nodes it federates (if declared).
+    const expansion = new CheckedExpansion(
+      graphite,
+      config.graphiteClusterUrls.map((url) => ({
+        url,
+        client: new GraphiteClient({ baseUrl: url, auth: config.graphiteAuth, logger: log }),
+      })),
+      log,
+    );
+    const desired = await desiredChecks(specs, expansion.expand);
 
     let validation: ValidationIssue[] = [];
     if (argv.validate) {
@@ -88,7 +100,11 @@ export const provisionChecksCommand: CommandModule<GlobalOptions, ProvisionArgs>
 
     const seyren = new SeyrenClient({ baseUrl: config.seyrenUrl, auth: config.seyrenAuth, logger: log });
     const existing = await seyren.listChecks(`^${escapeJavaRegex(MANAGED_NAME_PREFIX)}`);
-    const plan = planChanges(desired, existing, { prune: argv.prune, env: argv.env });
+    const plan = planChanges(desired, existing, {
+      prune: argv.prune,
+      env: argv.env,
+      incompleteExpansions: expansion.incompleteExpansions(),
+    });
     log.info({ ...summarize(plan), seyrenRequests: seyren.requestCount }, 'plan ready');
     // Alerts/week of creates and threshold changes over the last 4 weeks; skipped when Graphite is down.
     const graphiteForRates = noiseGraphiteClient({
@@ -98,8 +114,9 @@ export const provisionChecksCommand: CommandModule<GlobalOptions, ProvisionArgs>
     });
     const alertRates = await estimateAlertRates(plan, graphiteForRates, { logger: log });
 
-    // A declared check whose name a hand-made check holds cannot be provisioned: the run has not converged.
-    const conflictCode = plan.conflicts.length > 0 ? ExitCode.failure : ExitCode.ok;
+    // A declared check whose name a hand-made check holds cannot be provisioned, and a partial expansion
+    // leaves checks uncreated or deletions withheld: the run has not converged.
+    const conflictCode = leavesWorkUndone(plan, argv.prune) ? ExitCode.failure : ExitCode.ok;
     if (argv['dry-run']) {
       if (argv.json) console.log(JSON.stringify({ ...planToJson(plan, alertRates), validation }, null, 2));
       else console.log(formatPlanText(plan, { seyrenUrl: config.seyrenUrl, prune: argv.prune, alertRates }));

@@ -24,7 +24,13 @@ describe('loadConfig', () => {
     expect(c.statsd).toEqual({ host: '127.0.0.1', port: 8125, flushIntervalMs: 1000 });
     expect(c.prefix).toBe('health');
     expect(c.dataDir).toBe(path.join(dir, '.local', 'share', 'healthlake'));
-    expect(c.stack).toEqual({ picklePort: 2004, carbonlinkPort: 7002, statsdAdminPort: 8126, webPort: 8080 });
+    expect(c.stack).toEqual({
+      picklePort: 2004,
+      carbonlinkPort: 7002,
+      statsdAdminPort: 8126,
+      webPort: 8080,
+      nodeBasePort: 2100,
+    });
   });
 
   it('reads the file and lets the environment win, key by key', () => {

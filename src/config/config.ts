@@ -31,7 +31,9 @@ export const CONFIG_KEYS = [
   'HEALTHLAKE_STACK_PICKLE_PORT',
   'HEALTHLAKE_STACK_CARBONLINK_PORT',
   'HEALTHLAKE_STACK_STATSD_ADMIN_PORT',
+  'HEALTHLAKE_STACK_NODE_BASE_PORT',
   'HEALTHLAKE_STATSD_FLUSH_MS',
+  'GRAPHITE_CLUSTER_URLS',
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -77,12 +79,27 @@ const schema = z.object({
   HEALTHLAKE_STACK_PICKLE_PORT: port.optional(),
   HEALTHLAKE_STACK_CARBONLINK_PORT: port.optional(),
   HEALTHLAKE_STACK_STATSD_ADMIN_PORT: port.optional(),
+  // Node k of a cluster stack uses base+10k .. base+10k+3; the last node's ports must stay below 65536.
+  HEALTHLAKE_STACK_NODE_BASE_PORT: z.coerce.number().int().min(1).max(65000).default(2100),
+  // The graphite-webs behind GRAPHITE_URL when it federates them (its CLUSTER_SERVERS), comma-separated.
+  GRAPHITE_CLUSTER_URLS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((u) => u.trim())
+        .filter((u) => u !== ''),
+    )
+    .pipe(z.array(url)),
   HEALTHLAKE_STATSD_FLUSH_MS: z.coerce.number().int().min(100).default(1000),
 });
 
 export interface Config {
   seyrenUrl?: string;
   graphiteUrl: string;
+  /** The node graphite-webs GRAPHITE_URL federates (GRAPHITE_CLUSTER_URLS); empty when not declared. */
+  graphiteClusterUrls: string[];
   carbon: { host: string; port: number };
   statsd: { host: string; port: number; flushIntervalMs: number };
   prefix: string;
@@ -91,7 +108,14 @@ export interface Config {
   /** Extra request header for a reverse proxy in front of Seyren / graphite-web ("Name: value"). */
   seyrenAuth?: HttpAuth;
   graphiteAuth?: HttpAuth;
-  stack: { picklePort: number; carbonlinkPort: number; statsdAdminPort: number; webPort: number };
+  stack: {
+    picklePort: number;
+    carbonlinkPort: number;
+    statsdAdminPort: number;
+    webPort: number;
+    /** A cluster stack's node k listens on nodeBasePort + 10k + 0..3 (see src/commands/stack.ts). */
+    nodeBasePort: number;
+  };
   /** Where each value came from, for `config show`. */
   sources: Partial<Record<ConfigKey, 'env' | 'file' | 'default'>>;
   file?: string;
@@ -146,6 +170,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   return {
     seyrenUrl: c.SEYREN_URL,
     graphiteUrl: c.GRAPHITE_URL,
+    graphiteClusterUrls: c.GRAPHITE_CLUSTER_URLS,
     carbon: { host: c.CARBON_HOST, port: c.CARBON_PORT },
     statsd: { host: c.STATSD_HOST, port: c.STATSD_PORT, flushIntervalMs: c.HEALTHLAKE_STATSD_FLUSH_MS },
     prefix: c.HEALTHLAKE_PREFIX,
@@ -162,6 +187,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
       carbonlinkPort: c.HEALTHLAKE_STACK_CARBONLINK_PORT ?? 7002,
       statsdAdminPort: c.HEALTHLAKE_STACK_STATSD_ADMIN_PORT ?? c.STATSD_PORT + 1,
       webPort,
+      nodeBasePort: c.HEALTHLAKE_STACK_NODE_BASE_PORT,
     },
     sources,
     file: fs.existsSync(file) ? file : undefined,
