@@ -58,12 +58,20 @@ export function stepsJson(samples: Array<[string, number | string]>): string {
   return JSON.stringify(samples.map(([iso, value]) => ({ dateTime: fitbitTime(iso), value: String(value) })));
 }
 
-export function heartJson(samples: Array<[string, number | string]>): string {
+export function heartJson(samples: Array<[string, unknown]>): string {
   return JSON.stringify(
     samples.map(([iso, bpm]) => ({ dateTime: fitbitTime(iso), value: { bpm, confidence: 2 } })),
     null,
     1,
   );
+}
+
+/**
+ * Heart-rate samples of a whole day at UTC+0 as a real daily file has them: the first at 00:00:05, the last at
+ * 23:59:55 (so the file shows the day's span), `extra` in between, all at 60 bpm unless given.
+ */
+export function wholeDayHeart(date: string, extra: Array<[string, unknown]> = []): Array<[string, unknown]> {
+  return [[`${date}T00:00:05`, 60], ...extra, [`${date}T23:59:55`, 60]];
 }
 
 export function restingJson(days: Array<[string, number]>): string {
