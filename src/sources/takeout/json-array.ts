@@ -77,9 +77,11 @@ export function forEachJsonArrayElement(
         count++;
       }
     });
-    parser.on('error', (err: Error) =>
-      finish(started ? err : new Error(`not a JSON array (${err.message})`)),
-    );
+    parser.on('error', (err: Error) => {
+      if (started) finish(err);
+      else if (guard.bytes === 0) finish(new Error('the file is empty (0 bytes), expected a JSON array'));
+      else finish(new Error(`not a JSON array (${err.message})`));
+    });
     parser.on('end', () =>
       finish(started ? undefined : new Error('the file is empty, expected a JSON array')),
     );

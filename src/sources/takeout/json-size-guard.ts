@@ -36,6 +36,10 @@ export class JsonSizeGuard extends Transform {
   private elementStart = -1;
   private elements = 0;
   private offset = 0;
+  /** A token or element that ended inside the current chunk but was already too long. */
+  private tooLong: string | undefined;
+  /** Where the refused element began: the bytes before it still go to the parser. */
+  private refusedFrom = -1;
 
   constructor(
     private readonly maxTokenBytes = MAX_TOKEN_BYTES,
@@ -44,10 +48,19 @@ export class JsonSizeGuard extends Transform {
     super();
   }
 
+  /** Bytes seen so far. */
+  get bytes(): number {
+    return this.offset;
+  }
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const base = this.offset;
     this.scan(chunk);
     const problem = this.problem();
     if (problem) {
+      // The elements before the refused one are whole: let the parser have them (they are counted).
+      const from = this.refusedFrom >= 0 ? this.refusedFrom : this.elementStart;
+      if (from > base) this.push(chunk.subarray(0, from - base));
       callback(new Error(problem));
       return;
     }
@@ -55,30 +68,51 @@ export class JsonSizeGuard extends Transform {
   }
 
   private problem(): string | undefined {
-    if ((this.inString || this.inBare) && this.tokenBytes > this.maxTokenBytes) {
-      return `a single value of record ${this.elements} is longer than ${mib(this.maxTokenBytes)} (at byte ${this.offset}): refused`;
-    }
+    if (this.tooLong) return this.tooLong;
+    if ((this.inString || this.inBare) && this.tokenBytes > this.maxTokenBytes)
+      return this.tokenProblem(this.offset);
     if (this.elementStart >= 0 && this.offset - this.elementStart > this.maxRecordBytes) {
-      return `record ${this.elements} is larger than ${mib(this.maxRecordBytes)} (at byte ${this.offset}): refused`;
+      return this.elementProblem(this.offset);
     }
     return undefined;
+  }
+
+  private tokenProblem(at: number): string {
+    return `a single value of record ${this.elements} is longer than ${mib(this.maxTokenBytes)} (at byte ${at}): refused`;
+  }
+
+  private elementProblem(at: number): string {
+    return `record ${this.elements} is larger than ${mib(this.maxRecordBytes)} (at byte ${at}): refused`;
   }
 
   private startElement(at: number): void {
     if (this.depth === 1 && this.elementStart < 0) this.elementStart = at;
   }
 
-  private endElementIfTopLevel(): void {
+  /** A token ended at `at`: too long is remembered (the chunk may hold much more after it). */
+  private endToken(at: number): void {
+    if (this.tokenBytes > this.maxTokenBytes) this.refuse(this.tokenProblem(at));
+    this.endElementIfTopLevel(at);
+  }
+
+  private refuse(problem: string): void {
+    if (this.tooLong) return;
+    this.tooLong = problem;
+    this.refusedFrom = this.elementStart;
+  }
+
+  private endElementIfTopLevel(at: number): void {
     if (this.depth === 1 && this.elementStart >= 0) {
+      if (at - this.elementStart > this.maxRecordBytes) this.refuse(this.elementProblem(at));
       this.elementStart = -1;
       this.elements++;
     }
   }
 
-  private endBare(): void {
+  private endBare(at: number): void {
     if (!this.inBare) return;
     this.inBare = false;
-    this.endElementIfTopLevel();
+    this.endToken(at);
   }
 
   private scan(chunk: Buffer): void {
@@ -86,7 +120,7 @@ export class JsonSizeGuard extends Transform {
     const n = chunk.length;
     let i = 0;
     let nextBackslash = -2;
-    while (i < n) {
+    while (i < n && !this.tooLong) {
       if (this.inString) {
         if (this.escaped) {
           this.escaped = false;
@@ -109,29 +143,29 @@ export class JsonSizeGuard extends Transform {
           this.tokenBytes += stop - i;
           this.inString = false;
           i = stop + 1;
-          this.endElementIfTopLevel();
+          this.endToken(base + i);
         }
         continue;
       }
       const byte = chunk[i] as number;
       if (byte === QUOTE) {
-        this.endBare();
+        this.endBare(base + i);
         this.startElement(base + i);
         this.inString = true;
         this.tokenBytes = 0;
       } else if (byte === 0x5b || byte === 0x7b) {
         // [ {
-        this.endBare();
+        this.endBare(base + i);
         this.startElement(base + i);
         this.depth++;
       } else if (byte === 0x5d || byte === 0x7d) {
         // ] }
-        this.endBare();
+        this.endBare(base + i);
         this.depth--;
-        this.endElementIfTopLevel();
+        this.endElementIfTopLevel(base + i + 1);
       } else if (byte === 0x2c || byte === 0x3a || isWhitespace(byte)) {
         // , :
-        this.endBare();
+        this.endBare(base + i);
       } else if (this.inBare) {
         this.tokenBytes++;
       } else {

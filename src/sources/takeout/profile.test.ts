@@ -36,3 +36,36 @@ describe('readProfileTimeZone', () => {
     expect(result.warning?.message).toMatch(/civil dates are taken in UTC/);
   });
 });
+
+describe('readProfileTimeZone, fitbit.com account export', () => {
+  async function accountZone(profile: string) {
+    const fixture = await makeExportFixture(
+      { 'user-site-export/steps-2019-04-17.json': '[]', 'user-profile/User-Profile.json': profile },
+      'MyFitbitData/',
+    );
+    const reader = await openExport(fixture.zip);
+    try {
+      return await readProfileTimeZone(reader);
+    } finally {
+      await reader.close();
+      fixture.cleanup();
+    }
+  }
+
+  it('reads timezone from User-Profile.json, else a whole-hour offsetFromUTCMillis', async () => {
+    expect(
+      await accountZone('{"fullName":"J","timezone":"America/Chicago","offsetFromUTCMillis":-21600000}'),
+    ).toEqual({
+      timeZone: 'America/Chicago',
+    });
+    expect(await accountZone('{"timezone":"Nowhere/Land","offsetFromUTCMillis":7200000}')).toEqual({
+      timeZone: 'Etc/GMT-2',
+    });
+    const broken = await accountZone('{"timezone":');
+    expect(broken.timeZone).toBe('UTC');
+    expect(broken.warning).toEqual({
+      file: 'user-profile/User-Profile.json',
+      message: expect.stringMatching(/^cannot read the profile: .*; civil dates are taken in UTC$/),
+    });
+  });
+});

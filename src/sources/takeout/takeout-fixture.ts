@@ -47,6 +47,70 @@ export async function makeExportFixture(
   };
 }
 
+export interface ZipEntrySpec {
+  name: string;
+  content: string | Buffer;
+  /** Deflate (default) or store the bytes as they are. */
+  compress?: boolean;
+}
+
+/** A zip of the entries in order, duplicates included, made with yazl. */
+export async function zipBuffer(entries: readonly ZipEntrySpec[]): Promise<Buffer> {
+  const zip = new ZipFile();
+  for (const e of entries) {
+    zip.addBuffer(Buffer.isBuffer(e.content) ? e.content : Buffer.from(e.content), e.name, {
+      compress: e.compress ?? true,
+    });
+  }
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export interface ZipEntryLocation {
+  name: string;
+  centralHeader: number;
+  localHeader: number;
+  dataStart: number;
+  compressedSize: number;
+}
+
+/** Where each entry's headers and data are, from the central directory (for damaging a zip on purpose). */
+export function zipEntryLocations(zip: Buffer): ZipEntryLocation[] {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  const entries: ZipEntryLocation[] = [];
+  for (let i = 0; i < count; i++) {
+    const nameLength = zip.readUInt16LE(at + 28);
+    const localHeader = zip.readUInt32LE(at + 42);
+    entries.push({
+      name: zip.toString('utf8', at + 46, at + 46 + nameLength),
+      centralHeader: at,
+      localHeader,
+      dataStart: localHeader + 30 + zip.readUInt16LE(localHeader + 26) + zip.readUInt16LE(localHeader + 28),
+      compressedSize: zip.readUInt32LE(at + 20),
+    });
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return entries;
+}
+
+/** Sets an entry's compression method (in both headers), e.g. 12 (bzip2), which no reader here supports. */
+export function setCompressionMethod(zip: Buffer, entry: ZipEntryLocation, method: number): void {
+  zip.writeUInt16LE(method, entry.localHeader + 8);
+  zip.writeUInt16LE(method, entry.centralHeader + 10);
+}
+
+/** A temporary file holding `bytes`; removed by the returned cleanup. */
+export function tempFile(name: string, bytes: Buffer): { file: string; cleanup(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'healthlake-zip-'));
+  const file = path.join(dir, name);
+  writeFileSync(file, bytes);
+  return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 /** An ISO UTC time as the classic export writes it: `MM/DD/YY HH:MM:SS`. */
 export function fitbitTime(iso: string): string {
   const [date = '', time = ''] = iso.replace(/Z$/, '').split('T');
