@@ -38,6 +38,14 @@ describe('planExport: the period each file covers by its name', () => {
     expect(period('resting_heart_rate-2026-11-02.json')).toEqual({ from: '2026-11-02' });
   });
 
+  it('gives the last classic monthly file a month, even after a first file that starts late in its month', () => {
+    const short = planExport([`${G}sleep-2026-09-27.json`, `${G}sleep-2026-10-01.json`]);
+    expect(short.files.map((f) => f.period)).toEqual([
+      { from: '2026-09-27', to: '2026-10-01' },
+      { from: '2026-10-01', to: '2026-11-01' },
+    ]);
+  });
+
   it('keeps misnamed files, with no period, to count and place their records', () => {
     expect(plan.files.filter((f) => f.misnamed).map((f) => [f.member, f.kind, f.period, f.misnamed])).toEqual(
       [

@@ -3,10 +3,10 @@
  *
  * Files are named by the first date of their period, and the period depends on the kind (what real exports
  * do): a classic heart-rate file holds one day; the resting-heart-rate file runs to the next one, or to the end
- * of the export; every other dated file (classic steps and sleep, about a month; Google-era CSV samples) runs
- * to the next file of its kind, at most one calendar month, and the last one for the median spacing of the
- * files before it (a calendar month when that is 28 days or more, or when it is the only one). The Google-era
- * resting-rate and sleep files are undated and cover everything.
+ * of the export; every other dated file runs to the next file of its kind, at most one calendar month. The last
+ * classic steps or sleep file holds a calendar month; the last Google-era CSV file of samples holds the median
+ * spacing of the files before it (a calendar month when that is 28 days or more, or when it is the only one).
+ * The Google-era resting-rate and sleep files are undated and cover everything.
  *
  * The period is what a file is responsible for: a day inside it is only complete if the file was read whole
  * (assemble-days.ts). A record can sit a little outside it in UTC (a local midnight is up to 14 hours before
@@ -97,7 +97,11 @@ function periodEnd(
   if (kind === 'resting' && layout === 'classic-json') return next === undefined ? {} : { to: next };
   const monthLater = addOneMonth(from);
   if (next !== undefined) return { to: next < monthLater ? next : monthLater };
-  return { to: spacing === undefined || spacing >= MONTHLY_DAYS ? monthLater : addDays(from, spacing) };
+  // Classic steps and sleep files hold a month (the first one of an export may start late in its month, so
+  // the spacing says nothing); a Google-era CSV file of samples may hold a day.
+  if (layout === 'classic-json' || spacing === undefined || spacing >= MONTHLY_DAYS)
+    return { to: monthLater };
+  return { to: addDays(from, spacing) };
 }
 
 /** How far a record of the file may be from the file's period (see the module comment). */
