@@ -78,7 +78,7 @@ export async function readWorkingDays(file: string, range: DateRange = {}): Prom
   if (repeats > 0) {
     warnings.push({
       file,
-      message: `${repeats} lines repeat the date and value of an earlier line; each is counted once`,
+      message: `${repeats === 1 ? '1 line repeats' : `${repeats} lines repeat`} the date and value of an earlier line; each is counted once`,
     });
   }
 

@@ -242,7 +242,7 @@ describe('collect --source takeout with implausible, repeated and misdated recor
       },
       {
         file: input.workingDays,
-        msg: skipped('1 lines repeat the date and value of an earlier line; each is counted once'),
+        msg: skipped('1 line repeats the date and value of an earlier line; each is counted once'),
       },
       // Then, per file and reason (sorted by file), what was withheld.
       {
