@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { GraphiteSeries } from '../../src/clients/graphite';
+import { DAILY_METRICS, type DailyMetric } from '../../src/metrics/metric-names';
 import { generateSampleExport } from '../../src/sources/sample/generate-export';
 import {
   setCompressionMethod,
@@ -19,17 +20,8 @@ import { runCli } from '../support/run-cli';
 // naming the file and the records lost, no point for the affected days and metrics in Graphite or summary.csv,
 // and every other day and metric exactly as in the undamaged run.
 
-const METRICS = [
-  'steps',
-  'heart.resting',
-  'heart.average',
-  'heart.max_sustained',
-  'sleep.minutes_before',
-  'sleep.minutes_after',
-  'sleep.longest_episode',
-  'worked',
-] as const;
-type Metric = (typeof METRICS)[number];
+const METRICS = DAILY_METRICS;
+type Metric = DailyMetric;
 type Table = Map<string, Partial<Record<Metric, string>>>;
 
 const FROM = '2026-09-16';

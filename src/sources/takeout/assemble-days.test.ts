@@ -1,9 +1,9 @@
 import type { DayRecord } from '../day-record';
-import { readTakeout, type ReadTakeoutOptions } from './read-takeout';
+import type { ReadTakeoutOptions } from './read-takeout';
 import {
   heartJson,
-  makeExportFixture,
   profileCsv,
+  readFixtureExport,
   restingJson,
   stepsJson,
   wholeDayHeart,
@@ -51,18 +51,8 @@ const wholeDay = (date: string): DayRecord => ({
   heart: WHOLE_HEART,
 });
 
-async function read(files: FitbitFiles, options: Partial<ReadTakeoutOptions> = {}) {
-  const fixture = await makeExportFixture(files);
-  try {
-    return await readTakeout({
-      path: fixture.dir,
-      range: { from: '2026-06-01', to: '2026-06-03' },
-      ...options,
-    });
-  } finally {
-    fixture.cleanup();
-  }
-}
+const read = (files: FitbitFiles, options: Partial<ReadTakeoutOptions> = {}) =>
+  readFixtureExport(files, { range: { from: '2026-06-01', to: '2026-06-03' }, ...options });
 
 describe('assembleDays: a metric of day D only when every file covering D was read whole', () => {
   it('reads the undamaged export whole (the baseline of every case)', async () => {
@@ -181,6 +171,18 @@ describe('assembleDays: a metric of day D only when every file covering D was re
       },
     });
     expect(result.days.get('2026-06-01')).toEqual(wholeDay('2026-06-01'));
+  });
+
+  it('names a misnamed file whose records fall on no collected day (or that holds none)', async () => {
+    const result = await read({ ...baseFiles(), [`${G}heart_rate-2026-02-30.json`]: '[]' });
+    expect(result.warnings).toEqual([
+      {
+        file: `${G}heart_rate-2026-02-30.json`,
+        message:
+          'named like a heart_rate file, but "2026-02-30" is not a calendar date YYYY-MM-DD, so its period is unknown; not used (0 records, none on the days collected)',
+      },
+    ]);
+    expect([...result.days.values()]).toEqual(['2026-06-01', '2026-06-02', '2026-06-03'].map(wholeDay));
   });
 
   it('withholds the hours two files of one kind both hold (two versions of them)', async () => {

@@ -131,6 +131,7 @@ export function assembleDays(o: AssembleOptions): AssembledDays {
   for (const read of reads) markDoubtful(read, fileOf.get(read.member)!, states, stateAt);
   addDated(reads, states, warnings);
   checkFiles(o.files, o.reads, states);
+  warnings.push(...misnamedWithoutDays(o.files, o.reads, states));
   checkMissing(o.files, states);
   checkShortDays(o.allFiles, o.reads, spans, states);
 
@@ -303,6 +304,28 @@ function checkFiles(
       }
     }
   }
+}
+
+/**
+ * A misnamed file is reported through the days its records fall on (checkFiles); one whose records fall on no
+ * day of the range (or that holds none) is named here, so it never goes unmentioned.
+ */
+function misnamedWithoutDays(
+  files: readonly PlannedFile[],
+  reads: ReadonlyMap<string, FileRead>,
+  states: Map<string, DayState>,
+): SourceWarning[] {
+  const warnings: SourceWarning[] = [];
+  for (const file of files.filter((f) => f.misnamed)) {
+    const read = reads.get(file.member);
+    const placed = [...states.values()].some((s) => s.contributors.get(file.kind)?.has(file.member));
+    if (!read || placed) continue;
+    warnings.push({
+      file: file.member,
+      message: `${file.misnamed}; not used (${read.records === 1 ? '1 record' : `${read.records} records`}, none on the days collected)`,
+    });
+  }
+  return warnings;
 }
 
 /** A day with a resting heart rate was worn: no heart-rate or steps file for it means a file is missing. */

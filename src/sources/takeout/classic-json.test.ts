@@ -3,6 +3,7 @@ import {
   heartJson,
   makeExportFixture,
   profileCsv,
+  readFixtureExport,
   restingJson,
   stepsJson,
   wholeDayHeart,
@@ -15,14 +16,8 @@ import {
 const G = 'Global Export Data/';
 const PROFILE = { 'Your Profile/Profile.csv': profileCsv('UTC') };
 
-async function read(files: FitbitFiles, kind: 'dir' | 'zip' = 'dir') {
-  const fixture = await makeExportFixture({ ...PROFILE, ...files });
-  try {
-    return await readTakeout({ path: kind === 'dir' ? fixture.dir : fixture.zip });
-  } finally {
-    fixture.cleanup();
-  }
-}
+const read = (files: FitbitFiles, kind: 'dir' | 'zip' = 'dir') =>
+  readFixtureExport({ ...PROFILE, ...files }, { kind });
 
 const skipped = (file: string, n: number) => ({
   file: `${G}${file}`,

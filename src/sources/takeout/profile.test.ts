@@ -5,7 +5,11 @@ import { makeExportFixture } from './takeout-fixture';
 async function zoneOf(profile: string | undefined) {
   const files: Record<string, string> = { 'Global Export Data/steps-2026-06-01.json': '[]' };
   if (profile !== undefined) files['Your Profile/Profile.csv'] = profile;
-  const fixture = await makeExportFixture(files);
+  return zoneOfExport(files);
+}
+
+async function zoneOfExport(files: Record<string, string>, prefix?: string) {
+  const fixture = await makeExportFixture(files, prefix);
   const reader = await openExport(fixture.zip);
   try {
     return await readProfileTimeZone(reader);
@@ -38,19 +42,11 @@ describe('readProfileTimeZone', () => {
 });
 
 describe('readProfileTimeZone, fitbit.com account export', () => {
-  async function accountZone(profile: string) {
-    const fixture = await makeExportFixture(
+  const accountZone = (profile: string) =>
+    zoneOfExport(
       { 'user-site-export/steps-2019-04-17.json': '[]', 'user-profile/User-Profile.json': profile },
       'MyFitbitData/',
     );
-    const reader = await openExport(fixture.zip);
-    try {
-      return await readProfileTimeZone(reader);
-    } finally {
-      await reader.close();
-      fixture.cleanup();
-    }
-  }
 
   it('reads timezone from User-Profile.json, else a whole-hour offsetFromUTCMillis', async () => {
     expect(

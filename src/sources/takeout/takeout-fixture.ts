@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { ZipFile } from 'yazl';
+import { readTakeout, type ReadTakeoutOptions, type TakeoutResult } from './read-takeout';
 
 /** File contents by path relative to the Fitbit root, e.g. `Global Export Data/steps-2026-06-01.json`. */
 export type FitbitFiles = Record<string, string>;
@@ -109,6 +110,20 @@ export function tempFile(name: string, bytes: Buffer): { file: string; cleanup()
   const file = path.join(dir, name);
   writeFileSync(file, bytes);
   return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Reads a fixture export of `files` (as a folder, or its zip) with readTakeout, then removes it. */
+export async function readFixtureExport(
+  files: FitbitFiles,
+  options: Partial<ReadTakeoutOptions> & { kind?: 'dir' | 'zip' } = {},
+): Promise<TakeoutResult> {
+  const { kind = 'dir', ...readOptions } = options;
+  const fixture = await makeExportFixture(files);
+  try {
+    return await readTakeout({ path: kind === 'dir' ? fixture.dir : fixture.zip, ...readOptions });
+  } finally {
+    fixture.cleanup();
+  }
 }
 
 /** An ISO UTC time as the classic export writes it: `MM/DD/YY HH:MM:SS`. */
