@@ -83,7 +83,7 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
       .epilog(
         'Exit codes: 0 ok, 1 failure (e.g. carbon unreachable: the data is archived, run "healthlake replay"), ' +
-          '3 invalid input, 5 finished but some input was skipped (each skipped record is named in a warning), ' +
+          '3 invalid input, 5 finished but some input was skipped or a metric withheld (each named in a warning), ' +
           '6 Google authorisation missing or expired (run "healthlake auth"), 7 another collect is running.',
       ) as Argv<CollectArgs>,
   handler: async (argv) => {
