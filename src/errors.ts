@@ -13,7 +13,7 @@ export const ExitCode = {
   invalidInput: 3,
   /** A required local component (Debian package, npm package) is missing. */
   missingComponent: 4,
-  /** collect finished, but some input was skipped (each skipped record was named in a warning). */
+  /** collect or replay finished, but some input was skipped or a metric withheld (each named in a warning). */
   skippedInput: 5,
   /** No usable Google authorisation (no token, invalid_grant, 401 after refresh): run `healthlake auth`. */
   authRequired: 6,

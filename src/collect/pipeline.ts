@@ -3,6 +3,7 @@ import { Archive } from '../archive/archive';
 import { updateSummary } from '../archive/summary-csv';
 import type { Config } from '../config/config';
 import { deriveDays } from '../metrics/derive';
+import { withheldReport } from '../metrics/withheld';
 import { addDays } from '../util/civil-date';
 import type { DailyMetrics } from '../metrics/metric-names';
 import { CarbonSink } from '../sinks/carbon-sink';
@@ -35,15 +36,21 @@ export interface PipelineResult {
   warnings: SourceWarning[];
   range: { from?: string; to?: string };
   metrics: DailyMetrics[];
+  /** Metrics that got no value because their input was incomplete or doubtful, by day. */
+  withheld: Array<{ date: string; metrics: string[] }>;
+  /** Days an export cut at another UTC offset than its profile zone's (the wearer was away). */
+  otherOffsetDays: string[];
 }
 
-/** Records of every source, merged by date (each source fills only the fields it knows). */
+/** Records of every source, merged by date (each source fills only the fields it knows; withheld ones add up). */
 export function mergeRecords(results: SourceResult[]): Map<string, DayRecord> {
   const merged = new Map<string, DayRecord>();
   for (const r of results) {
     for (const [date, record] of r.days) {
       const have = merged.get(date);
-      merged.set(date, have ? { ...have, ...definedFields(record) } : { ...record });
+      const next: DayRecord = have ? { ...have, ...definedFields(record) } : { ...record };
+      if (have?.withheld && record.withheld) next.withheld = { ...have.withheld, ...record.withheld };
+      merged.set(date, next);
     }
   }
   return new Map([...merged].sort(([a], [b]) => a.localeCompare(b)));
@@ -58,14 +65,16 @@ export async function runPipeline(
   config: Config,
   log: Logger,
 ): Promise<PipelineResult> {
-  const warnings = input.results.flatMap((r) => r.warnings);
-  for (const w of warnings) {
-    log.warn({ file: w.file, record: w.record }, `skipped input: ${w.message}`);
-  }
   const days = mergeRecords(input.results);
   const known = [...days.keys()];
   const range = { from: input.range.from ?? known[0], to: input.range.to ?? known[known.length - 1] };
   const metrics = range.from && range.to ? deriveDays(days, { from: range.from, to: range.to }) : [];
+  const report = withheldReport(metrics, days);
+  const warnings = [...input.results.flatMap((r) => r.warnings), ...report.warnings];
+  for (const w of warnings) {
+    log.warn({ file: w.file, record: w.record }, `skipped input: ${w.message}`);
+  }
+  for (const n of report.notes) log.info({ file: n.file }, n.message);
   const archive = new Archive(config.dataDir);
 
   if (!input.dryRun) {
@@ -90,7 +99,11 @@ export async function runPipeline(
     range,
   );
   const points = toPoints(metrics, config.prefix).length;
-  return { days: metrics.length, points, sent, warnings, range, metrics };
+  const withheld = metrics.flatMap((m) => (m.withheld ? [{ date: m.date, metrics: m.withheld }] : []));
+  const otherOffsetDays = input.results
+    .flatMap((r) => r.otherOffsetDays ?? [])
+    .filter((d) => (!range.from || d >= range.from) && (!range.to || d <= range.to));
+  return { days: metrics.length, points, sent, warnings, range, metrics, withheld, otherOffsetDays };
 }
 
 /** Sends the days' points to each sink; a failing sink names what to replay. */

@@ -14,7 +14,8 @@ import {
   type GoogleHealthResult,
 } from '../sources/google-health/read-google-health';
 import { generateSampleExport } from '../sources/sample/generate-export';
-import { readTakeout } from '../sources/takeout';
+import { readTakeout, type ExportTimezone } from '../sources/takeout';
+import { checkSourceResult } from '../sources/validate-day-record';
 import { readWorkingDays } from '../sources/working-days';
 import type { Logger } from '../util/log';
 import { googleAccessToken } from './google-token';
@@ -26,7 +27,8 @@ export interface SourceOptions {
   path?: string;
   range: DateRange;
   workingDays?: string;
-  exportTimezone: 'utc' | 'local';
+  /** Where an export's days begin and end ('utc' is the older name of 'profile'). */
+  exportTimezone: ExportTimezone | 'utc';
   dataDir: string;
   progress: ProgressReporter;
   log: Logger;
@@ -40,9 +42,14 @@ export interface SourceOptions {
 
 /**
  * Reads the chosen source and the working-days file. The range is widened by one day at the end because
- * `sleep.minutes_after` of D is the night that ends on D+1.
+ * `sleep.minutes_after` of D is the night that ends on D+1. Every record is checked against the plausibility
+ * rules before it goes on (checkSourceResult).
  */
 export async function readSources(o: SourceOptions): Promise<SourceResult[]> {
+  return (await readAnySource(o)).map(checkSourceResult);
+}
+
+async function readAnySource(o: SourceOptions): Promise<SourceResult[]> {
   if (o.source === GOOGLE_HEALTH) return readGoogleHealthSource(o);
   const readRange: DateRange = { from: o.range.from, to: o.range.to ? addDays(o.range.to, 1) : undefined };
   let exportPath = o.path;
@@ -61,7 +68,7 @@ export async function readSources(o: SourceOptions): Promise<SourceResult[]> {
   const health = await readTakeout({
     path: exportPath as string,
     range: readRange,
-    exportTimezone: o.exportTimezone,
+    exportTimezone: o.exportTimezone === 'utc' ? 'profile' : o.exportTimezone,
     progress: o.progress,
     logger: o.log,
   });
@@ -74,6 +81,7 @@ export async function readSources(o: SourceOptions): Promise<SourceResult[]> {
       files: health.inputs,
       timeZone: health.timeZone,
       skipped: health.warnings.length,
+      otherOffsetDays: health.otherOffsetDays.length,
     },
     'read source',
   );

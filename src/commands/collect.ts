@@ -21,7 +21,7 @@ interface CollectArgs extends GlobalOptions, RangeArgs {
   'working-days'?: string;
   sink: SinkName[];
   'dry-run': boolean;
-  'export-timezone': 'utc' | 'local';
+  'export-timezone': 'wearer' | 'profile' | 'local' | 'utc';
   json: boolean;
 }
 
@@ -73,15 +73,17 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
         describe: 'Print the carbon lines; archive and send nothing',
       })
       .option('export-timezone', {
-        choices: ['utc', 'local'] as const,
-        default: 'utc' as const,
+        choices: ['wearer', 'profile', 'local', 'utc'] as const,
+        default: 'wearer' as const,
         describe:
-          'How to read heart_rate/steps timestamps of a classic export: UTC (converted to the profile zone) or local wall time',
+          "Where an export's days begin and end: wearer (at the midnights its heart-rate files show, so a " +
+          'month abroad is cut at that offset), profile (at the profile zone\'s midnights; "utc" is its older ' +
+          'name), or local (its UTC times read as wall-clock times)',
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
       .epilog(
         'Exit codes: 0 ok, 1 failure (e.g. carbon unreachable: the data is archived, run "healthlake replay"), ' +
-          '3 invalid input, 5 finished but some input was skipped (each skipped record is named in a warning), ' +
+          '3 invalid input, 5 finished but some input was skipped or a metric withheld (each named in a warning), ' +
           '6 Google authorisation missing or expired (run "healthlake auth"), 7 another collect is running.',
       ) as Argv<CollectArgs>,
   handler: async (argv) => {
@@ -150,6 +152,8 @@ export function printResult(
           sent: result.sent,
           skipped: result.warnings.length,
           warnings: result.warnings,
+          withheld: result.withheld,
+          otherOffsetDays: result.otherOffsetDays,
           range: result.range,
           ms,
         },
@@ -162,9 +166,15 @@ export function printResult(
   const sent = Object.entries(result.sent)
     .map(([sink, n]) => `${n} to ${sink}`)
     .join(', ');
+  const withheld = result.withheld.reduce((n, d) => n + d.metrics.length, 0);
   const line =
     `${argv['dry-run'] ? 'dry run: ' : ''}${result.days} days ${result.range.from ?? '-'}..${result.range.to ?? '-'}, ` +
-    `${result.points} points (${sent || 'not sent'}), ${result.warnings.length} input records skipped, ${(ms / 1000).toFixed(1)} s`;
+    `${result.points} points (${sent || 'not sent'}), ${result.warnings.length} input records skipped, ` +
+    (withheld > 0 ? `${withheld} points withheld, ` : '') +
+    (result.otherOffsetDays.length > 0
+      ? `${result.otherOffsetDays.length} days cut at another UTC offset than the profile zone's, `
+      : '') +
+    `${(ms / 1000).toFixed(1)} s`;
   // When stdout carries the carbon lines (a dry run, or the stdout sink), the summary goes to stderr so they
   // stay machine-readable (e.g. piped into `nc host 2003`).
   (argv['dry-run'] || argv.sink?.includes('stdout') ? console.error : console.log)(line);

@@ -5,8 +5,9 @@ import { updateSummary } from '../archive/summary-csv';
 import type { GlobalOptions } from '../cli';
 import { sendToSinks, type SinkName } from '../collect/pipeline';
 import { acquireCollectLock } from '../collect/lock';
-import { InputError } from '../errors';
+import { ExitCode, InputError } from '../errors';
 import { deriveDays } from '../metrics/derive';
+import { withheldReport } from '../metrics/withheld';
 import { addDays } from '../util/civil-date';
 import { toPoints } from '../sinks/sink';
 import { commandContext } from './context';
@@ -55,8 +56,11 @@ export const replayCommand: CommandModule<GlobalOptions, ReplayArgs> = {
       const started = Date.now();
       const from = argv.from as string;
       const to = argv.to as string;
+      // Records that fail the plausibility rules come back withheld (refused), never as a 0.
       const days = await new Archive(config.dataDir).readRange({ from, to: addDays(to, 1) });
       const metrics = deriveDays(days, { from, to });
+      const report = withheldReport(metrics, days);
+      for (const w of report.warnings) log.warn({ file: w.file }, `skipped input: ${w.message}`);
       if (metrics.length === 0) {
         throw InputError.single(`the archive holds no day between ${from} and ${to}`, {
           file: path.join(config.dataDir, 'archive'),
@@ -72,11 +76,22 @@ export const replayCommand: CommandModule<GlobalOptions, ReplayArgs> = {
         { from, to },
       );
       const points = toPoints(metrics, config.prefix).length;
+      const withheld = metrics.flatMap((m) => (m.withheld ? [{ date: m.date, metrics: m.withheld }] : []));
       printResult(
-        { days: metrics.length, points, sent, warnings: [], range: { from, to }, metrics },
+        {
+          days: metrics.length,
+          points,
+          sent,
+          warnings: report.warnings,
+          range: { from, to },
+          metrics,
+          withheld,
+          otherOffsetDays: [],
+        },
         argv,
         Date.now() - started,
       );
+      if (report.warnings.length > 0) process.exitCode = ExitCode.skippedInput;
     } finally {
       await release();
     }
