@@ -73,6 +73,13 @@ export interface FileRead {
   warnings: SourceWarning[];
 }
 
+/**
+ * How files are parsed: 'fast' scans each file's bytes and falls back to the streaming parser only for a file
+ * that fails; 'streaming' uses the streaming parser for every file (a diagnostic, and the benchmark's "before").
+ * Both give the same FileRead for every file.
+ */
+export type ParserMode = 'fast' | 'streaming';
+
 /** Bounds on a record's time beyond which it cannot belong to the file (see file-plan.ts). */
 export interface RecordLimits {
   /** Instants, ms: [from, to). */

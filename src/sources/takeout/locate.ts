@@ -9,7 +9,7 @@
  * and an unrelated folder fails with a message saying what was expected. Zip members are read with their
  * CRC-32 verified; a member name that appears twice is read once (the first entry).
  */
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
@@ -22,8 +22,13 @@ export interface ExportReader {
   readonly root: string;
   /** Every file (not folder) under the root, sorted. */
   list(): string[];
-  /** A stream of one member's bytes; open errors arrive as the stream's 'error'. */
-  open(member: string): Readable;
+  /**
+   * A stream of one member's bytes; open errors arrive as the stream's 'error'. `chunkBytes` asks for chunks of
+   * about that size where the source allows (a file; a zip member comes as it inflates).
+   */
+  open(member: string, options?: { chunkBytes?: number }): Readable;
+  /** The member's size in bytes (uncompressed), undefined when it cannot be told. */
+  size(member: string): number | undefined;
   /** Releases the zip file descriptor; a folder has nothing to release. */
   close(): Promise<void>;
   /**
@@ -99,7 +104,11 @@ async function openDirectory(input: string): Promise<ExportReader> {
           return {
             root,
             list: () => members,
-            open: (member) => createReadStream(path.join(root, ...member.split('/'))),
+            open: (member, options) =>
+              createReadStream(path.join(root, ...member.split('/')), {
+                highWaterMark: options?.chunkBytes,
+              }),
+            size: (member) => fileSize(path.join(root, ...member.split('/'))),
             close: async () => {},
             duplicateEntries: [],
           };
@@ -108,6 +117,14 @@ async function openDirectory(input: string): Promise<ExportReader> {
     }
   }
   throw notAnExport(input, 'no Fitbit data folder found');
+}
+
+function fileSize(file: string): number | undefined {
+  try {
+    return statSync(file).size;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Files under `root`, recursively, as `/`-separated relative paths. Symlinked folders are not followed. */
@@ -194,6 +211,7 @@ async function openZip(input: string): Promise<ExportReader> {
       conflicting.has(member)
         ? failedStream('the zip holds two different entries of this name; neither can be trusted')
         : openZipMember(zip, byMember.get(member), member),
+    size: (member) => byMember.get(member)?.uncompressedSize,
     close: async () => zip.close(),
     duplicateEntries,
   };

@@ -1,0 +1,197 @@
+/**
+ * The two record shapes that make up almost all of a classic export's bytes, read straight from the bytes:
+ *
+ *   heart_rate  {"dateTime":"MM/DD/YY HH:MM:SS","value":{"bpm":<number>[,"confidence":<number>]}}
+ *   steps       {"dateTime":"MM/DD/YY HH:MM:SS","value":"<count>"}          (or a number as the value)
+ *
+ * with any JSON whitespace between the tokens (real exports are pretty-printed: `"bpm" : 64`). A reader
+ * matches a record only when it is valid JSON in exactly this form (keys in this order, a readable timestamp,
+ * a plain ASCII string or a JSON number as the value); then it hands the fields to the same rules JSON.parse's
+ * elements go to (classic-records.ts). Anything else (another key, an escape, an unreadable time) is left to
+ * JSON.parse of the element, so a rare record costs more, never gives another result.
+ */
+import { fitbitDayMs } from '../../util/timezone';
+import type { DataKind } from './data-file';
+import type { FileReadBuilder } from './file-read';
+import { heartValue, stepsValue } from './classic-records';
+import { CLOSE_BRACE, COLON, OPEN_BRACE, QUOTE, skipWhitespace, type ShapeReader } from './json-scan';
+
+const KEY_DATE_TIME = Buffer.from('"dateTime"');
+const KEY_VALUE = Buffer.from('"value"');
+const KEY_BPM = Buffer.from('"bpm"');
+const KEY_CONFIDENCE = Buffer.from('"confidence"');
+const COMMA = 0x2c;
+const SLASH = 0x2f;
+const SPACE = 0x20;
+const BACKSLASH = 0x5c;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+/** A steps count as a string longer than this is left to JSON.parse (real ones have 1–3 digits). */
+const MAX_PLAIN_STRING = 64;
+const MS_PER_HOUR = 3_600_000;
+const MS_PER_MINUTE = 60_000;
+
+function isDigit(byte: number | undefined): boolean {
+  return byte !== undefined && byte >= 0x30 && byte <= 0x39;
+}
+
+function twoDigits(bytes: Buffer, at: number): number {
+  const a = bytes[at];
+  const b = bytes[at + 1];
+  return isDigit(a) && isDigit(b) ? ((a as number) - ZERO) * 10 + ((b as number) - ZERO) : -1;
+}
+
+/** The offset after `key` at `at`, then whitespace, a colon and whitespace; -1 when the key is not there. */
+function afterKey(bytes: Buffer, at: number, key: Buffer): number {
+  for (let i = 0; i < key.length; i++) if (bytes[at + i] !== key[i]) return -1;
+  at = skipWhitespace(bytes, at + key.length);
+  return bytes[at] === COLON ? skipWhitespace(bytes, at + 1) : -1;
+}
+
+/** The value of the last number read by numberEnd. */
+let lastNumber = 0;
+
+/** The offset after the JSON number at `at` (its value in lastNumber); -1 when there is none. */
+function numberEnd(bytes: Buffer, at: number): number {
+  const start = at;
+  let plain = true;
+  if (bytes[at] === MINUS) {
+    plain = false;
+    at++;
+  }
+  if (bytes[at] === ZERO) at++;
+  else if (isDigit(bytes[at])) while (isDigit(bytes[at])) at++;
+  else return -1;
+  if (bytes[at] === DOT) {
+    plain = false;
+    at++;
+    if (!isDigit(bytes[at])) return -1;
+    while (isDigit(bytes[at])) at++;
+  }
+  if (bytes[at] === 0x65 || bytes[at] === 0x45) {
+    plain = false;
+    at++;
+    if (bytes[at] === PLUS || bytes[at] === MINUS) at++;
+    if (!isDigit(bytes[at])) return -1;
+    while (isDigit(bytes[at])) at++;
+  }
+  if (plain && at - start <= 15) {
+    let value = 0;
+    for (let i = start; i < at; i++) value = value * 10 + ((bytes[i] as number) - ZERO);
+    lastNumber = value;
+  } else {
+    // The same conversion JSON.parse makes of the same text.
+    lastNumber = Number(bytes.toString('latin1', start, at));
+  }
+  return at;
+}
+
+/** The shape readers of one file: they share the last date read (thousands of samples share a day). */
+class ClassicShapes {
+  /** The 8 bytes of the last `MM/DD/YY` read, and its midnight (epoch ms, NaN when not a date). */
+  private readonly datePart = new Uint8Array(8);
+  private dayMs = Number.NaN;
+  /** Set by head(): the record's time and where its value starts. */
+  private t = 0;
+  private valueAt = 0;
+
+  constructor(private readonly b: FileReadBuilder) {}
+
+  /** Epoch ms of the `"MM/DD/YY HH:MM:SS"` string whose quote is at `at`, read as parseFitbitDateTime does; NaN if not. */
+  private time(bytes: Buffer, at: number): number {
+    if (bytes[at] !== QUOTE || bytes[at + 18] !== QUOTE) return Number.NaN;
+    const s = at + 1;
+    if (bytes[s + 2] !== SLASH || bytes[s + 5] !== SLASH || bytes[s + 8] !== SPACE) return Number.NaN;
+    if (bytes[s + 11] !== COLON || bytes[s + 14] !== COLON) return Number.NaN;
+    const date = this.datePart;
+    let same = true;
+    for (let i = 0; i < 8; i++) {
+      if (date[i] !== bytes[s + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (!same) {
+      if (twoDigits(bytes, s) < 0 || twoDigits(bytes, s + 3) < 0 || twoDigits(bytes, s + 6) < 0)
+        return Number.NaN;
+      for (let i = 0; i < 8; i++) date[i] = bytes[s + i] as number;
+      this.dayMs = fitbitDayMs(bytes.toString('latin1', s, s + 8));
+    }
+    const hour = twoDigits(bytes, s + 9);
+    const minute = twoDigits(bytes, s + 12);
+    const second = twoDigits(bytes, s + 15);
+    if (hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+    return this.dayMs + hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * 1000;
+  }
+
+  /** `{"dateTime":"…","value":` at `at`: sets t and valueAt; false when the record does not start so. */
+  private head(bytes: Buffer, at: number): boolean {
+    if (bytes[at] !== OPEN_BRACE) return false;
+    let p = afterKey(bytes, skipWhitespace(bytes, at + 1), KEY_DATE_TIME);
+    if (p < 0) return false;
+    const t = this.time(bytes, p);
+    if (Number.isNaN(t)) return false;
+    p = skipWhitespace(bytes, p + 19);
+    if (bytes[p] !== COMMA) return false;
+    p = afterKey(bytes, skipWhitespace(bytes, p + 1), KEY_VALUE);
+    if (p < 0) return false;
+    this.t = t;
+    this.valueAt = p;
+    return true;
+  }
+
+  readonly heart: ShapeReader = (bytes, at, index) => {
+    if (!this.head(bytes, at) || bytes[this.valueAt] !== OPEN_BRACE) return -1;
+    let p = afterKey(bytes, skipWhitespace(bytes, this.valueAt + 1), KEY_BPM);
+    if (p < 0 || (p = numberEnd(bytes, p)) < 0) return -1;
+    const bpm = lastNumber;
+    p = skipWhitespace(bytes, p);
+    if (bytes[p] === COMMA) {
+      p = afterKey(bytes, skipWhitespace(bytes, p + 1), KEY_CONFIDENCE);
+      if (p < 0 || (p = numberEnd(bytes, p)) < 0) return -1;
+    }
+    p = closeBrace(bytes, p);
+    if (p < 0 || (p = closeBrace(bytes, p)) < 0) return -1;
+    this.b.countRecord();
+    heartValue(this.b, index, this.t, bpm);
+    return p;
+  };
+
+  readonly steps: ShapeReader = (bytes, at, index) => {
+    if (!this.head(bytes, at)) return -1;
+    let p = this.valueAt;
+    let raw: string | number;
+    if (bytes[p] === QUOTE) {
+      const close = bytes.indexOf(QUOTE, p + 1);
+      if (close < 0 || close - p - 1 > MAX_PLAIN_STRING) return -1;
+      for (let i = p + 1; i < close; i++) {
+        const byte = bytes[i] as number;
+        if (byte < 0x20 || byte > 0x7e || byte === BACKSLASH) return -1;
+      }
+      raw = bytes.toString('latin1', p + 1, close);
+      p = close + 1;
+    } else {
+      if ((p = numberEnd(bytes, p)) < 0) return -1;
+      raw = lastNumber;
+    }
+    if ((p = closeBrace(bytes, p)) < 0) return -1;
+    this.b.countRecord();
+    stepsValue(this.b, index, this.t, raw);
+    return p;
+  };
+}
+
+/** The offset after the closing brace at `at` (after whitespace); -1 when there is none. */
+function closeBrace(bytes: Buffer, at: number): number {
+  at = skipWhitespace(bytes, at);
+  return bytes[at] === CLOSE_BRACE ? at + 1 : -1;
+}
+
+/** The shape reader for a file of `kind` feeding `b`; undefined for kinds read by JSON.parse only (small files). */
+export function classicShape(kind: DataKind, b: FileReadBuilder): ShapeReader | undefined {
+  if (kind === 'heart') return new ClassicShapes(b).heart;
+  if (kind === 'steps') return new ClassicShapes(b).steps;
+  return undefined;
+}
