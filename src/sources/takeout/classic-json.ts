@@ -17,7 +17,7 @@
  */
 import type { Readable } from 'node:stream';
 import { isCivilDate } from '../../util/civil-date';
-import { scanInWindows, WINDOW_BYTES } from './byte-windows';
+import { scanInWindows, WINDOW_BYTES, type ByteSource } from './byte-windows';
 import { elementHandler } from './classic-records';
 import { classicShape } from './classic-shapes';
 import type { DataFile, DataKind, PlannedFile } from './data-file';
@@ -71,7 +71,7 @@ export function classicFiles(members: readonly string[]): ClassicListing {
  * the file (damaged, truncated, refused for size, or unreadable), which is then read by the streaming parser.
  */
 export async function scanClassicFile(
-  input: Readable,
+  input: ByteSource,
   file: PlannedFile,
   limits: RecordLimits,
   windowBytes = WINDOW_BYTES,
@@ -110,7 +110,7 @@ export async function readClassicFile(
   parser: ParserMode = 'fast',
 ): Promise<FileRead> {
   if (parser === 'fast') {
-    const read = await scanClassicFile(reader.open(file.member, { chunkBytes: WINDOW_BYTES }), file, limits);
+    const read = await scanClassicFile(reader.source(file.member), file, limits);
     if (read) return read;
   }
   return streamClassicFile(reader.open(file.member), file, limits);

@@ -43,6 +43,22 @@ export function stepsValue(b: FileReadBuilder, index: number, t: number, rawStep
   b.stepsSample(index, t, steps);
 }
 
+/**
+ * A steps value written as a string of 1 to 15 ASCII digits (`written` holds its bytes), whose number is
+ * `count`: exactly what stepsValue makes of that string (a whole number, at least 0), without making the string
+ * unless it is out of bounds and has to be shown in the warning.
+ */
+export function stepsDigits(
+  b: FileReadBuilder,
+  index: number,
+  t: number,
+  count: number,
+  written: { bytes: Buffer; from: number; to: number },
+): void {
+  if (count <= BOUNDS.stepsPerRecord.max) b.stepsSample(index, t, count);
+  else stepsValue(b, index, t, written.bytes.toString('latin1', written.from, written.to));
+}
+
 function stepsHandler(b: FileReadBuilder): ElementHandler {
   return (element, index) => {
     const sample = timedValue(element);

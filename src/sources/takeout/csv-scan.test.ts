@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { scanInWindows } from './byte-windows';
+import { scanInWindows, streamSource } from './byte-windows';
 import { forEachCsvRecord } from './csv-records';
 import { PlainCsvScanner } from './csv-scan';
 import type { DataKind, PlannedFile } from './data-file';
@@ -34,7 +34,7 @@ async function fastRecords(
     return records.length < stopAt;
   });
   const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
-  const outcome = await scanInWindows(chunked(bytes, chunk), scanner, windowBytes);
+  const outcome = await scanInWindows(streamSource(chunked(bytes, chunk)), scanner, windowBytes);
   return outcome === 'declined' ? undefined : { records, count: scanner.count };
 }
 
@@ -163,7 +163,13 @@ describe('the fast path of Google-era CSV files', () => {
     'gives csv-parse’s FileRead (file %i)',
     async (_, f, text) => {
       const bytes = Buffer.from(text);
-      const fast = await scanGoogleCsvFile(chunked(bytes, 9), f, recordLimits(f), 'Europe/Berlin', 16);
+      const fast = await scanGoogleCsvFile(
+        streamSource(chunked(bytes, 9)),
+        f,
+        recordLimits(f),
+        'Europe/Berlin',
+        16,
+      );
       const streaming = await streamGoogleCsvFile(chunked(bytes, 64), f, recordLimits(f), 'Europe/Berlin');
       expect(fast).toBeDefined();
       expect(fast).toEqual(streaming);
@@ -173,7 +179,9 @@ describe('the fast path of Google-era CSV files', () => {
   it('leaves a file it declines to csv-parse, which names the break', async () => {
     const [f] = FILES[0]!;
     const text = 'timestamp,beats per minute\n2026-06-30T10:00:00Z,70\n2026-06-30T10:00:05Z,"71\n';
-    expect(await scanGoogleCsvFile(chunked(Buffer.from(text), 9), f, recordLimits(f), 'UTC')).toBeUndefined();
+    expect(
+      await scanGoogleCsvFile(streamSource(chunked(Buffer.from(text), 9)), f, recordLimits(f), 'UTC'),
+    ).toBeUndefined();
     const streaming = await streamGoogleCsvFile(chunked(Buffer.from(text), 9), f, recordLimits(f), 'UTC');
     expect(streaming).toMatchObject({
       whole: false,

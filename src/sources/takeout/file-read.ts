@@ -17,6 +17,7 @@
 import type { SleepLog, SourceWarning } from '../day-record';
 import type { DataKind, PlannedFile } from './data-file';
 import { FileWarnings } from './file-warnings';
+import { SampleBuffer } from './sample-buffer';
 
 /** Heart-rate samples per UTC minute (epoch minutes, ascending). */
 export interface HeartTotals {
@@ -108,9 +109,8 @@ export class FileReadBuilder {
   private awaitingNextPlace = false;
 
   // Samples in arrival order; repeats are found and totals per UTC minute made once the file is read.
-  private readonly times: number[] = [];
-  private readonly values: number[] = [];
-  private readonly sampleRecords: number[] = [];
+  /** Taken on the first sample (resting-rate and sleep files have none). */
+  private samples: SampleBuffer | undefined;
   private readonly resting = new Map<string, RestingEntry>();
   private readonly sleeps: SleepEntry[] = [];
   private readonly sleepById = new Map<string, SleepEntry>();
@@ -220,9 +220,7 @@ export class FileReadBuilder {
       return;
     }
     this.placed(instant);
-    this.times.push(instant);
-    this.values.push(value);
-    this.sampleRecords.push(record);
+    (this.samples ??= SampleBuffer.take()).push(instant, value, record);
   }
 
   /**
@@ -231,22 +229,17 @@ export class FileReadBuilder {
    * place doubtful. The first sample of a timestamp is the one kept.
    */
   private sampleTotals(): { minutes: Int32Array; sums: Float64Array; counts: Uint32Array } {
-    const { times, values, sampleRecords } = this;
-    let order: number[] | undefined;
-    for (let i = 1; i < times.length; i++) {
-      if ((times[i] as number) <= (times[i - 1] as number)) {
-        // Stable: among equal times the earlier record comes first and is the one kept.
-        order = times.map((_, k) => k).sort((a, b) => times[a]! - times[b]! || a - b);
-        break;
-      }
-    }
-    const at = (k: number) => (order ? (order[k] as number) : k);
-    const minutes: number[] = [];
-    const sums: number[] = [];
-    const counts: number[] = [];
+    const samples = this.samples ?? SampleBuffer.take();
+    const { times, values, records: sampleRecords, length } = samples;
+    const order = samples.timeOrder();
+    // At most one minute per sample; cut to size at the end.
+    const minutes = new Int32Array(length);
+    const sums = new Float64Array(length);
+    const counts = new Uint32Array(length);
+    let n = 0;
     let kept = -1;
-    for (let k = 0; k < times.length; k++) {
-      const i = at(k);
+    for (let k = 0; k < length; k++) {
+      const i = order ? (order[k] as number) : k;
       const t = times[i] as number;
       const value = values[i] as number;
       if (kept >= 0 && times[kept] === t) {
@@ -264,19 +257,16 @@ export class FileReadBuilder {
       if (this.first === undefined) this.first = t;
       this.last = t;
       const minute = Math.floor(t / 60_000);
-      if (minutes[minutes.length - 1] !== minute) {
-        minutes.push(minute);
-        sums.push(0);
-        counts.push(0);
+      if (n === 0 || minutes[n - 1] !== minute) {
+        minutes[n] = minute;
+        n++;
       }
-      sums[sums.length - 1] = (sums[sums.length - 1] as number) + value;
-      counts[counts.length - 1] = (counts[counts.length - 1] as number) + 1;
+      sums[n - 1] = (sums[n - 1] as number) + value;
+      counts[n - 1] = (counts[n - 1] as number) + 1;
     }
-    return {
-      minutes: Int32Array.from(minutes),
-      sums: Float64Array.from(sums),
-      counts: Uint32Array.from(counts),
-    };
+    samples.release();
+    this.samples = undefined;
+    return { minutes: minutes.slice(0, n), sums: sums.slice(0, n), counts: counts.slice(0, n) };
   }
 
   private acceptDate(record: string | number, date: string): boolean {

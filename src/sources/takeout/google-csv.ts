@@ -36,7 +36,7 @@ import type { Readable } from 'node:stream';
 import { zoneClock } from '../../util/timezone';
 import type { SleepLog } from '../day-record';
 import { BOUNDS, checkValue } from '../plausibility';
-import { scanInWindows, WINDOW_BYTES } from './byte-windows';
+import { scanInWindows, WINDOW_BYTES, type ByteSource } from './byte-windows';
 import {
   findColumn,
   forEachCsvRecord,
@@ -263,7 +263,7 @@ class CsvFileRecords {
 
 /** The fast path (csv-scan.ts): undefined when it declines the file, which is then read by csv-parse. */
 export async function scanGoogleCsvFile(
-  input: Readable,
+  input: ByteSource,
   file: PlannedFile,
   limits: RecordLimits,
   timeZone: string,
@@ -299,7 +299,7 @@ export async function readGoogleCsvFile(
   parser: ParserMode = 'fast',
 ): Promise<FileRead> {
   if (parser === 'fast') {
-    const input = reader.open(file.member, { chunkBytes: WINDOW_BYTES });
+    const input = reader.source(file.member);
     const read = await scanGoogleCsvFile(input, file, limits, timeZone);
     if (read) return read;
   }

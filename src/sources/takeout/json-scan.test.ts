@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { scanInWindows } from './byte-windows';
+import { scanInWindows, streamSource } from './byte-windows';
 import { scanClassicFile, streamClassicFile } from './classic-json';
 import { classicShape } from './classic-shapes';
 import type { DataKind, PlannedFile } from './data-file';
@@ -41,7 +41,12 @@ async function readBoth(
 ): Promise<Both> {
   const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
   const file = planned(kind);
-  const fast = await scanClassicFile(chunked(bytes, chunk), file, recordLimits(file), windowBytes);
+  const fast = await scanClassicFile(
+    streamSource(chunked(bytes, chunk)),
+    file,
+    recordLimits(file),
+    windowBytes,
+  );
   const streaming = await streamClassicFile(chunked(bytes, 64 * 1024), file, recordLimits(file));
   return { fast, streaming };
 }
@@ -305,7 +310,7 @@ describe('the fast path of classic JSON files', () => {
     broken.push(Buffer.from('[1,2,'));
     setImmediate(() => broken.destroy(new Error('EIO')));
     const file = planned('heart');
-    expect(await scanClassicFile(broken, file, recordLimits(file))).toBeUndefined();
+    expect(await scanClassicFile(streamSource(broken), file, recordLimits(file))).toBeUndefined();
   });
 
   it('declines without consuming more than a record past the bound (a window plus a record is held)', async () => {
@@ -321,9 +326,12 @@ describe('the fast path of classic JSON files', () => {
       },
     });
     const builder = new FileReadBuilder(planned('heart'), {});
-    expect(await scanInWindows(endless, new JsonArrayScanner(() => {}, classicShape('heart', builder)))).toBe(
-      'declined',
-    );
+    expect(
+      await scanInWindows(
+        streamSource(endless),
+        new JsonArrayScanner(() => {}, classicShape('heart', builder)),
+      ),
+    ).toBe('declined');
     expect(sent).toBeLessThan(MAX_RECORD_BYTES + 3 * (1 << 20));
   });
 });
