@@ -69,6 +69,7 @@ async function readAnySource(o: SourceOptions): Promise<SourceResult[]> {
     path: exportPath as string,
     range: readRange,
     exportTimezone: o.exportTimezone === 'utc' ? 'profile' : o.exportTimezone,
+    threads: o.config?.importThreads,
     progress: o.progress,
     logger: o.log,
   });
@@ -82,6 +83,8 @@ async function readAnySource(o: SourceOptions): Promise<SourceResult[]> {
       timeZone: health.timeZone,
       skipped: health.warnings.length,
       otherOffsetDays: health.otherOffsetDays.length,
+      threads: health.threads,
+      readMs: health.readMs,
     },
     'read source',
   );

@@ -34,6 +34,7 @@ export const CONFIG_KEYS = [
   'HEALTHLAKE_STACK_NODE_BASE_PORT',
   'HEALTHLAKE_STATSD_FLUSH_MS',
   'GRAPHITE_CLUSTER_URLS',
+  'HEALTHLAKE_IMPORT_THREADS',
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -93,6 +94,8 @@ const schema = z.object({
     )
     .pipe(z.array(url)),
   HEALTHLAKE_STATSD_FLUSH_MS: z.coerce.number().int().min(100).default(1000),
+  // Worker threads reading an export (1: the import runs in the main thread); unset: one per core, at most 4.
+  HEALTHLAKE_IMPORT_THREADS: z.coerce.number().int().min(1).max(64).optional(),
 });
 
 export interface Config {
@@ -104,6 +107,8 @@ export interface Config {
   statsd: { host: string; port: number; flushIntervalMs: number };
   prefix: string;
   dataDir: string;
+  /** Threads reading an export (HEALTHLAKE_IMPORT_THREADS); undefined: decided per import. */
+  importThreads?: number;
   google: { clientId?: string; clientSecret?: string; apiUrl: string };
   /** Extra request header for a reverse proxy in front of Seyren / graphite-web ("Name: value"). */
   seyrenAuth?: HttpAuth;
@@ -175,6 +180,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     statsd: { host: c.STATSD_HOST, port: c.STATSD_PORT, flushIntervalMs: c.HEALTHLAKE_STATSD_FLUSH_MS },
     prefix: c.HEALTHLAKE_PREFIX,
     dataDir: path.resolve(c.HEALTHLAKE_DATA_DIR ?? defaultDataDir(env)),
+    importThreads: c.HEALTHLAKE_IMPORT_THREADS,
     google: {
       clientId: c.GOOGLE_CLIENT_ID,
       clientSecret: c.GOOGLE_CLIENT_SECRET,

@@ -59,6 +59,33 @@ export function streamSource(input: Readable): ByteSource {
   };
 }
 
+/** Bytes already in memory as a ByteSource (a small zip member, inflated). */
+export function bufferSource(bytes: Buffer): ByteSource {
+  let at = 0;
+  return {
+    async read(into, offset, length) {
+      const n = bytes.copy(into, offset, at, Math.min(bytes.length, at + length));
+      at += n;
+      return n;
+    },
+    async close() {},
+  };
+}
+
+/** A ByteSource made on its first read (so that making it can fail as an unreadable file does). */
+export function lazySource(make: () => ByteSource): ByteSource {
+  let source: ByteSource | undefined;
+  return {
+    async read(into, offset, length) {
+      source ??= make();
+      return source.read(into, offset, length);
+    },
+    async close() {
+      await source?.close();
+    },
+  };
+}
+
 export type WindowOutcome = 'done' | 'stopped' | 'declined';
 
 /** Window buffers not in use, for the next file (a thread reads one file at a time; more are allocated). */

@@ -189,4 +189,84 @@ describe('the fast path of Google-era CSV files', () => {
       damage: expect.stringMatching(/^unreadable from line 3/),
     });
   });
+
+  it('reads the usual heart-rate and steps rows from their bytes with the row reader’s result, near misses too', async () => {
+    const rows = [
+      '2026-06-30T10:00:00Z,70,P', // the usual row
+      '2026-06-30T10:00:05Z , 071 ,P',
+      '2026-06-30T10:00:10Z,250,P',
+      '2026-06-30T10:00:15Z,251,P', // out of bounds
+      '2026-06-30T10:00:20Z,19,P',
+      '2026-06-30T10:00:25Z,70.5,P',
+      '2026-06-30T10:00:30z,70,P', // lower-case z
+      '2026-06-30T10:00:35.000Z,70,P',
+      '2026-06-30 10:00:40Z,70,P',
+      '2026-06-30T10:00:45+0000,70,P',
+      '2026-06-30T24:00:00Z,70,P',
+      '2026-06-30T10:60:00Z,70,P',
+      '2026-02-30T10:00:00Z,70,P', // no such day
+      '2026-13-01T10:00:00Z,70,P', // month 13 (parseIsoInstant rolls it over)
+      '2026-00-10T10:00:00Z,70,P',
+      '0026-06-30T10:00:00Z,70,P',
+      '2026-06-30T10:00:50Z,,P',
+      '2026-06-30T10:00:55Z',
+      ',70,P',
+      '2026-06-30T10:01:00Z,1234567890123456,P',
+      '2026-06-30T10:01:05Z,70,P',
+      '2026-06-30T10:01:05Z,70,P', // an exact repeat
+      '2026-06-30T10:01:05Z,72,P', // a conflicting one
+      '2026-09-30T10:00:00Z,70,P', // outside the period
+    ];
+    for (const [kind, header] of [
+      ['heart', 'timestamp,beats per minute,data source'],
+      ['heart', 'data source,beats per minute,timestamp'],
+      ['steps', 'timestamp,steps,data source'],
+    ] as const) {
+      const f = file(kind, `Physical Activity_GoogleData/${kind}_2026-06-30.csv`, '2026-06-30');
+      const lines = header.startsWith('data source')
+        ? rows.map((r) => r.split(',').reverse().join(','))
+        : rows;
+      const bytes = Buffer.from(`${header}\n${lines.join('\n')}\n`);
+      const fast = await scanGoogleCsvFile(streamSource(chunked(bytes, 50)), f, recordLimits(f), 'UTC', 64);
+      const streaming = await streamGoogleCsvFile(chunked(bytes, 64), f, recordLimits(f), 'UTC');
+      expect(fast).toBeDefined();
+      expect(fast).toEqual(streaming);
+      expect(streaming.skipped).toBeGreaterThan(5);
+    }
+  });
+
+  it('gives csv-parse’s FileRead on randomly changed heart-rate rows (deterministic fuzzing)', async () => {
+    let seed = 4242;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const f = file('heart', 'Physical Activity_GoogleData/heart_rate_2026-06-30.csv', '2026-06-30');
+    const rows = Array.from(
+      { length: 30 },
+      (_, i) => `2026-06-30T10:${String(i).padStart(2, '0')}:0${i % 10}Z,${60 + i},Pixel Watch 3`,
+    );
+    const base = `timestamp,beats per minute,data source\n${rows.join('\n')}\n`;
+    const pieces = ['0', '1', '2', '9', ',', ' ', '-', ':', 'T', 'Z', '.', '\n', 'x'];
+    let accepted = 0;
+    for (let round = 0; round < 300; round++) {
+      let text = base;
+      for (let m = 0, edits = 1 + Math.floor(random() * 4); m < edits; m++) {
+        const at = 40 + Math.floor(random() * (text.length - 40));
+        const piece = pieces[Math.floor(random() * pieces.length)]!;
+        text =
+          random() < 0.5
+            ? text.slice(0, at) + piece + text.slice(at + 1)
+            : text.slice(0, at) + piece + text.slice(at);
+      }
+      const bytes = Buffer.from(text);
+      const fast = await scanGoogleCsvFile(streamSource(chunked(bytes, 97)), f, recordLimits(f), 'UTC', 128);
+      const streaming = await streamGoogleCsvFile(chunked(bytes, 64), f, recordLimits(f), 'UTC');
+      if (fast) {
+        accepted++;
+        expect([text, fast]).toEqual([text, streaming]);
+      }
+    }
+    expect(accepted).toBeGreaterThan(250);
+  });
 });

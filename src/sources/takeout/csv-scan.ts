@@ -28,6 +28,26 @@ function trimmed(bytes: Buffer, from: number, to: number): string {
   return bytes.toString('latin1', from, to);
 }
 
+/** The fields of the plain line from `from` to `to`: split at commas, trimmed of spaces. */
+function fieldsOf(bytes: Buffer, from: number, to: number): string[] {
+  const fields: string[] = [];
+  let start = from;
+  for (let i = from; i < to; i++) {
+    if (bytes[i] === COMMA) {
+      fields.push(trimmed(bytes, start, i));
+      start = i + 1;
+    }
+  }
+  fields.push(trimmed(bytes, start, to));
+  return fields;
+}
+
+/**
+ * Reads a data record straight from the bytes of its plain line (`from` to `to`) when it has the usual form,
+ * and returns true; returns false, with no effect, for the record to be handed over as fields instead.
+ */
+export type RowShape = (bytes: Buffer, from: number, to: number, line: number) => boolean;
+
 export class PlainCsvScanner implements WindowScanner {
   private started = false;
   private lineEnds = UNKNOWN;
@@ -35,9 +55,16 @@ export class PlainCsvScanner implements WindowScanner {
   private line = 0;
   /** Records handed over, the header included (as forEachCsvRecord counts them). */
   count = 0;
+  private shape: RowShape | undefined;
 
-  /** `onRecord` returns false to stop reading (as forEachCsvRecord's callback). */
-  constructor(private readonly onRecord: (fields: string[], line: number) => boolean) {}
+  /**
+   * `onRecord` returns false to stop reading (as forEachCsvRecord's callback); `shapeOf` says, after each record
+   * handed over, which RowShape reads the next ones (the header decides).
+   */
+  constructor(
+    private readonly onRecord: (fields: string[], line: number) => boolean,
+    private readonly shapeOf: () => RowShape | undefined = () => undefined,
+  ) {}
 
   feed(bytes: Buffer, end: boolean): number {
     const n = bytes.length;
@@ -64,26 +91,20 @@ export class PlainCsvScanner implements WindowScanner {
       }
       if (contentEnd - at > MAX_RECORD_BYTES) return DECLINE;
       this.line++;
-      const fields: string[] = [];
-      let fieldStart = at;
       let blank = true;
       for (let i = at; i < contentEnd; i++) {
         const c = bytes[i] as number;
-        if (c === COMMA) {
-          fields.push(trimmed(bytes, fieldStart, i));
-          fieldStart = i + 1;
-          blank = false;
-        } else if (c < SPACE || c > 0x7e || c === QUOTE) {
-          return DECLINE;
-        } else if (c !== SPACE) {
-          blank = false;
-        }
+        if (c < SPACE || c > 0x7e || c === QUOTE) return DECLINE;
+        if (c !== SPACE) blank = false;
       }
+      const from = at;
       at = next;
+      // A line of nothing but spaces is an empty line to csv-parse (trimmed, it holds no field).
       if (blank) continue;
-      fields.push(trimmed(bytes, fieldStart, contentEnd));
       this.count++;
-      if (!this.onRecord(fields, this.line)) return STOP;
+      if (this.shape?.(bytes, from, contentEnd, this.line)) continue;
+      if (!this.onRecord(fieldsOf(bytes, from, contentEnd), this.line)) return STOP;
+      this.shape = this.shapeOf();
     }
     return n;
   }

@@ -44,7 +44,8 @@ import {
   parseUtcOffset,
   type CsvOutcome,
 } from './csv-records';
-import { PlainCsvScanner } from './csv-scan';
+import { PlainCsvScanner, type RowShape } from './csv-scan';
+import { sampleRowShape } from './csv-shapes';
 import type { DataFile, DataKind, PlannedFile } from './data-file';
 import { FileReadBuilder, type FileRead, type ParserMode, type RecordLimits } from './file-read';
 import type { ExportReader } from './locate';
@@ -92,6 +93,8 @@ const SLEEP_ID = ['sleep id', 'log id', 'logid', 'id'];
 
 interface CsvFileReader {
   onRow(fields: string[], line: number): void;
+  /** Reads the usual rows from their bytes (csv-shapes.ts), with the same result as onRow. */
+  shape?: RowShape;
 }
 
 type ReaderFactory = (headers: string[], b: FileReadBuilder, timeZone: string) => CsvFileReader | undefined;
@@ -119,6 +122,7 @@ function sampleReader(
         if (typeof n === 'string') return b.skip(line, `${n}; row skipped`, t.epochMs);
         add(b, line, t.epochMs, n);
       },
+      shape: sampleRowShape(timeCol, valueCol, bound, b, add),
     };
   };
 }
@@ -234,6 +238,9 @@ class CsvFileRecords {
     this.builder = new FileReadBuilder(file, limits);
   }
 
+  /** How the fast path reads data rows from their bytes, once the header is read (see csv-shapes.ts). */
+  readonly shape = (): RowShape | undefined => this.rows?.shape;
+
   /** forEachCsvRecord's callback: false stops reading (headers not recognised). */
   readonly onRecord = (fields: string[], line: number): boolean => {
     if (this.rows) {
@@ -270,7 +277,7 @@ export async function scanGoogleCsvFile(
   windowBytes = WINDOW_BYTES,
 ): Promise<FileRead | undefined> {
   const records = new CsvFileRecords(file, limits, timeZone);
-  const scanner = new PlainCsvScanner(records.onRecord);
+  const scanner = new PlainCsvScanner(records.onRecord, records.shape);
   const outcome = await scanInWindows(input, scanner, windowBytes);
   return outcome === 'declined' ? undefined : records.finish({ count: scanner.count });
 }

@@ -14,8 +14,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { InputError } from '../../errors';
-import { streamSource, type ByteSource } from './byte-windows';
-import { failedStream, openZipMember } from './zip-member';
+import { bufferSource, lazySource, streamSource, type ByteSource } from './byte-windows';
+import { failedStream, openZipMember, readSmallMember } from './zip-member';
 
 /** Files of one export, by path relative to the Fitbit root with `/` separators. */
 export interface ExportReader {
@@ -225,13 +225,27 @@ async function openZip(input: string): Promise<ExportReader> {
     conflicting.has(member)
       ? failedStream('the zip holds two different entries of this name; neither can be trusted')
       : openZipMember(zip, byMember.get(member), member);
+  // The fast path reads small members itself, synchronously, through a descriptor of its own.
+  let fd: number | undefined;
+  const source = (member: string): ByteSource =>
+    lazySource(() => {
+      const entry = byMember.get(member);
+      if (!entry || conflicting.has(member)) throw new Error('not a member that can be read');
+      fd ??= openSync(input, 'r');
+      const bytes = readSmallMember(fd, entry);
+      return bytes ? bufferSource(bytes) : streamSource(open(member));
+    });
   return {
     root: `${input}!${prefix}`,
     list: () => members,
     open,
-    source: (member) => streamSource(open(member)),
+    source,
     size: (member) => byMember.get(member)?.uncompressedSize,
-    close: async () => zip.close(),
+    close: async () => {
+      zip.close();
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
     duplicateEntries,
   };
 }
