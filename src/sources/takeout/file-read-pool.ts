@@ -1,13 +1,17 @@
 /**
- * Reading an export's files: in this thread, or spread over worker threads (read-worker.ts) so that an import
- * uses every core. Each file is read on its own into a FileRead (read-export-file.ts), so a file gives the
- * same result on any thread; the results come back in plan order, and everything after (the merge onto days,
- * the completeness decision, warnings, archive, output) is the same single-threaded code as before. So a run
- * with workers is byte-identical to one without.
+ * Reading an export's files on several threads: this one, and worker threads (read-worker.ts) so that an import
+ * uses every core. Each file is read on its own into a FileRead (read-export-file.ts), so a file gives the same
+ * result on any thread; the results are put back in plan order, and everything after (the merge onto days, the
+ * completeness decision, warnings, archive, output) is the same single-threaded code as before. So a run with
+ * workers is byte-identical to one without.
  *
- * Memory stays bounded: a worker reads one file at a time (in windows, byte-windows.ts), and at most
- * JOBS_PER_WORKER files are given to a worker before it answers, so no queue of work or of results builds up
- * anywhere; the FileReads themselves are compact (totals per minute) and the merge needs all of them.
+ * The calling thread reads files too (it would only wait otherwise): N threads are this one and N−1 workers,
+ * each worker costing its start-up, its own compilation of the scanner and some 20 MB. Files are taken in plan
+ * order by whichever thread is free.
+ *
+ * Memory stays bounded: a thread reads one file at a time (in windows, byte-windows.ts), and a worker is given
+ * at most JOBS_PER_WORKER files before it answers, so no queue of work or of results builds up anywhere; the
+ * FileReads themselves are compact (totals per minute) and the merge needs all of them.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,13 +23,14 @@ import type { ExportReader } from './locate';
 import type { PoolRequest, PoolWorkerData, WorkerReply } from './pool-messages';
 import { readExportFile } from './read-export-file';
 
-/** Threads used when none are asked for: one per core, at most this many (each holds ~20 MB). */
+/** Threads used when none are asked for: one per core, at most this many. */
 export const MAX_AUTO_THREADS = 4;
 /**
- * Below this many bytes of files, workers are not started (when not asked for): starting one costs tens of
- * milliseconds, in which this thread reads several megabytes (e.g. the daily run over the last week).
+ * Below this many bytes of files, no worker is started (when threads are not asked for): starting one and
+ * compiling its scanner costs about a tenth of a second of CPU, in which this thread reads tens of megabytes
+ * (e.g. the daily run over the last week reads a few).
  */
-export const MIN_BYTES_FOR_WORKERS = 16 * 1024 * 1024;
+export const MIN_BYTES_FOR_WORKERS = 64 * 1024 * 1024;
 /** Files given to a worker before it answers: one to read, one waiting, so it never idles. */
 const JOBS_PER_WORKER = 2;
 
@@ -34,7 +39,7 @@ export interface ReadFilesOptions {
   exportPath: string;
   timeZone: string;
   parser: ParserMode;
-  /** Worker threads; 1 reads in this thread. Undefined: one per core (at most MAX_AUTO_THREADS), for enough bytes. */
+  /** Threads reading (this one included); 1: this one only. Undefined: one per core, for enough bytes. */
   threads?: number;
   /** Called once per file read, in the order they finish (for a progress bar). */
   onFileRead?: () => void;
@@ -43,7 +48,7 @@ export interface ReadFilesOptions {
 export interface FilesRead {
   /** In the order of the files given. */
   reads: FileRead[];
-  /** Threads that read them (1: this one). */
+  /** Threads that read them (1: this one only). */
   threads: number;
 }
 
@@ -66,32 +71,47 @@ function threadsFor(reader: ExportReader, files: readonly PlannedFile[], asked: 
   return Math.max(1, Math.min(os.availableParallelism(), MAX_AUTO_THREADS, files.length));
 }
 
+/** Lets the event loop run (worker messages arrive as tasks; this thread's reads finish without one). */
+const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export async function readFiles(
   reader: ExportReader,
   files: readonly PlannedFile[],
   o: ReadFilesOptions,
 ): Promise<FilesRead> {
   const threads = threadsFor(reader, files, o.threads);
-  if (threads <= 1) {
-    const reads: FileRead[] = [];
-    for (const file of files) {
-      reads.push(await readExportFile(reader, file, o.timeZone, o.parser));
-      o.onFileRead?.();
-    }
-    return { reads, threads: 1 };
-  }
-  const script = workerScript();
-  if (!script) throw new Error('the import worker (read-worker.js) is not built: run "npm run build"');
-  const data: PoolWorkerData = { exportPath: o.exportPath, timeZone: o.timeZone, parser: o.parser };
-  const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: data }));
+  const reads: FileRead[] = new Array<FileRead>(files.length);
+  const done = (i: number, read: FileRead) => {
+    reads[i] = read;
+    o.onFileRead?.();
+  };
+  let next = 0;
+  const take = (): number | undefined => (next < files.length ? next++ : undefined);
+
+  const workers = threads > 1 ? startWorkers(threads - 1, o) : [];
   try {
-    const reads = await dispatch(workers, files, o.onFileRead);
+    const fromWorkers = workers.length > 0 ? serveWorkers(workers, files, take, done) : Promise.resolve();
+    // A worker's failure must not wait for this thread to finish its share.
+    let failed: unknown;
+    fromWorkers.catch((err: unknown) => (failed ??= err));
+    for (let i = take(); i !== undefined && failed === undefined; i = take()) {
+      done(i, await readExportFile(reader, files[i]!, o.timeZone, o.parser));
+      if (workers.length > 0) await yieldToEvents();
+    }
+    await fromWorkers;
     await Promise.all(workers.map((w) => closeWorker(w)));
     return { reads, threads };
   } finally {
-    // After a failure: stop the others at once (a worker that already ended resolves immediately).
+    // After a failure: stop the workers at once (one that already ended resolves immediately).
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+function startWorkers(count: number, o: ReadFilesOptions): Worker[] {
+  const script = workerScript();
+  if (!script) throw new Error('the import worker (read-worker.js) is not built: run "npm run build"');
+  const data: PoolWorkerData = { exportPath: o.exportPath, timeZone: o.timeZone, parser: o.parser };
+  return Array.from({ length: count }, () => new Worker(script, { workerData: data }));
 }
 
 function closeWorker(worker: Worker): Promise<void> {
@@ -101,16 +121,17 @@ function closeWorker(worker: Worker): Promise<void> {
   });
 }
 
-/** Hands the files out, at most JOBS_PER_WORKER per worker at a time, and collects the results by index. */
-function dispatch(
+/**
+ * Keeps each worker given up to JOBS_PER_WORKER files (taken with `take`) until there are none left, and
+ * resolves once every file given out is answered. Rejects on a worker's failure.
+ */
+function serveWorkers(
   workers: Worker[],
   files: readonly PlannedFile[],
-  onFileRead: (() => void) | undefined,
-): Promise<FileRead[]> {
-  const reads: FileRead[] = new Array<FileRead>(files.length);
+  take: () => number | undefined,
+  done: (i: number, read: FileRead) => void,
+): Promise<void> {
   const pending = new Map<Worker, number>(workers.map((w) => [w, 0]));
-  let next = 0;
-  let done = 0;
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (error: Error) => {
@@ -118,15 +139,16 @@ function dispatch(
       settled = true;
       reject(error);
     };
-    const handOut = () => {
-      while (next < files.length) {
-        let idlest: Worker | undefined;
-        for (const [w, n] of pending)
-          if (n < JOBS_PER_WORKER && (!idlest || n < pending.get(idlest)!)) idlest = w;
-        if (!idlest) return;
-        idlest.postMessage({ type: 'read', id: next, file: files[next]! } satisfies PoolRequest);
-        pending.set(idlest, pending.get(idlest)! + 1);
-        next++;
+    const handOut = (worker: Worker) => {
+      while (pending.get(worker)! < JOBS_PER_WORKER) {
+        const i = take();
+        if (i === undefined) break;
+        worker.postMessage({ type: 'read', id: i, file: files[i]! } satisfies PoolRequest);
+        pending.set(worker, pending.get(worker)! + 1);
+      }
+      if ([...pending.values()].every((n) => n === 0)) {
+        settled = true;
+        resolve();
       }
     };
     for (const worker of workers) {
@@ -138,24 +160,15 @@ function dispatch(
           fail(error);
           return;
         }
-        reads[reply.id] = reply.read;
         pending.set(worker, pending.get(worker)! - 1);
-        done++;
-        onFileRead?.();
-        if (done === files.length) {
-          settled = true;
-          resolve(reads);
-        } else handOut();
+        done(reply.id, reply.read);
+        handOut(worker);
       });
       worker.once('error', (err) => fail(err));
       worker.once('exit', (code) =>
         fail(new Error(`an import worker thread ended early (exit code ${code})`)),
       );
     }
-    if (files.length === 0) {
-      settled = true;
-      resolve(reads);
-    }
-    handOut();
+    for (const worker of workers) if (!settled) handOut(worker);
   });
 }

@@ -11,13 +11,15 @@
  * Within the file, the builder applies the record rules: a repeated timestamp (or date, or sleep logId) is
  * counted once; an exact repeat is only counted, a conflicting one is warned about naming both records; a
  * record dated outside the file's period is skipped; and every skipped record marks the place it belongs to
- * as doubtful, so the merge withholds that day. A record whose own time cannot be read or trusted belongs
+ * as doubtful, so the merge withholds that day. Samples are sorted and totalled in batches (sample-buffer.ts),
+ * so a file of any size is read in bounded memory; a file whose samples go back in time by more than a batch
+ * is refused. A record whose own time cannot be read or trusted belongs
  * between its neighbours: the places of the readable records just before and after it are marked.
  */
 import type { SleepLog, SourceWarning } from '../day-record';
 import type { DataKind, PlannedFile } from './data-file';
 import { FileWarnings } from './file-warnings';
-import { SampleBuffer } from './sample-buffer';
+import { SAMPLE_BATCH, SampleTotals, type RepeatSink } from './sample-buffer';
 
 /** Heart-rate samples per UTC minute (epoch minutes, ascending). */
 export interface HeartTotals {
@@ -99,8 +101,6 @@ export class FileReadBuilder {
   private records = 0;
   private repeats = 0;
   private skipped = 0;
-  private first: number | undefined;
-  private last: number | undefined;
   private readonly doubtfulInstants = new Set<number>();
   private readonly doubtfulDates = new Set<string>();
   private doubtfulEverywhere = false;
@@ -109,17 +109,29 @@ export class FileReadBuilder {
   private awaitingNextPlace = false;
 
   // Samples in arrival order; repeats are found and totals per UTC minute made once the file is read.
-  /** Taken on the first sample (resting-rate and sleep files have none). */
-  private samples: SampleBuffer | undefined;
+  /** Samples as totals per UTC minute (sample-buffer.ts); repeats are found there. */
+  private readonly samples: SampleTotals;
   private readonly resting = new Map<string, RestingEntry>();
   private readonly sleeps: SleepEntry[] = [];
   private readonly sleepById = new Map<string, SleepEntry>();
 
+  /** `sampleBatch`: samples sorted at once (tests make it small). */
   constructor(
     readonly file: PlannedFile,
     private readonly limits: RecordLimits = {},
+    sampleBatch = SAMPLE_BATCH,
   ) {
     this.fw = new FileWarnings(file.member, this.warnings);
+    const repeats: RepeatSink = {
+      repeat: () => this.repeats++,
+      conflict: (record, t, keptRecord, keptValue, value) =>
+        this.skip(
+          record,
+          `repeats the time ${isoOf(t)} of record ${keptRecord} with another value (${keptValue} vs ${value}); both doubtful`,
+          t,
+        ),
+    };
+    this.samples = new SampleTotals(repeats, sampleBatch);
   }
 
   /** Counts a record met in the file; call once per array element or CSV data row. */
@@ -220,53 +232,7 @@ export class FileReadBuilder {
       return;
     }
     this.placed(instant);
-    (this.samples ??= SampleBuffer.take()).push(instant, value, record);
-  }
-
-  /**
-   * Totals per UTC minute of the samples, each timestamp counted once: in time order (sorted only when the file
-   * was not), an exact repeat is counted as a repeat, a repeat with another value is skipped and makes its
-   * place doubtful. The first sample of a timestamp is the one kept.
-   */
-  private sampleTotals(): { minutes: Int32Array; sums: Float64Array; counts: Uint32Array } {
-    const samples = this.samples ?? SampleBuffer.take();
-    const { times, values, records: sampleRecords, length } = samples;
-    const order = samples.timeOrder();
-    // At most one minute per sample; cut to size at the end.
-    const minutes = new Int32Array(length);
-    const sums = new Float64Array(length);
-    const counts = new Uint32Array(length);
-    let n = 0;
-    let kept = -1;
-    for (let k = 0; k < length; k++) {
-      const i = order ? (order[k] as number) : k;
-      const t = times[i] as number;
-      const value = values[i] as number;
-      if (kept >= 0 && times[kept] === t) {
-        if (values[kept] === value) this.repeats++;
-        else {
-          this.skip(
-            sampleRecords[i] as number,
-            `repeats the time ${isoOf(t)} of record ${sampleRecords[kept]} with another value (${values[kept]} vs ${value}); both doubtful`,
-            t,
-          );
-        }
-        continue;
-      }
-      kept = i;
-      if (this.first === undefined) this.first = t;
-      this.last = t;
-      const minute = Math.floor(t / 60_000);
-      if (n === 0 || minutes[n - 1] !== minute) {
-        minutes[n] = minute;
-        n++;
-      }
-      sums[n - 1] = (sums[n - 1] as number) + value;
-      counts[n - 1] = (counts[n - 1] as number) + 1;
-    }
-    samples.release();
-    this.samples = undefined;
-    return { minutes: minutes.slice(0, n), sums: sums.slice(0, n), counts: counts.slice(0, n) };
+    this.samples.push(instant, value, record);
   }
 
   private acceptDate(record: string | number, date: string): boolean {
@@ -282,7 +248,8 @@ export class FileReadBuilder {
   /** The file's result; `damage` when it was not read whole (parse error, unreadable, refused size). */
   finish(damage?: string): FileRead {
     if (this.awaitingNextPlace && this.lastPlace === undefined) this.doubtfulEverywhere = true;
-    const totals = this.file.kind === 'heart' || this.file.kind === 'steps' ? this.sampleTotals() : undefined;
+    const totals =
+      this.file.kind === 'heart' || this.file.kind === 'steps' ? this.samples.finish() : undefined;
     if (this.repeats > 0) {
       this.fw.problem(
         `${this.repeats === 1 ? '1 record repeats' : `${this.repeats} records repeat`} an earlier record exactly ` +
@@ -290,7 +257,7 @@ export class FileReadBuilder {
       );
     }
     this.fw.finish();
-    const whyNot = this.file.misnamed ?? damage;
+    const whyNot = this.file.misnamed ?? damage ?? this.samples.refused;
     const result: FileRead = {
       member: this.file.member,
       kind: this.file.kind,
@@ -304,8 +271,8 @@ export class FileReadBuilder {
       warnings: this.warnings,
     };
     if (whyNot !== undefined) result.damage = whyNot;
-    if (this.first !== undefined) result.first = this.first;
-    if (this.last !== undefined) result.last = this.last;
+    if (this.samples.first !== undefined) result.first = this.samples.first;
+    if (this.samples.last !== undefined) result.last = this.samples.last;
     if (totals && this.file.kind === 'heart') result.heart = totals;
     if (totals && this.file.kind === 'steps') result.steps = { minutes: totals.minutes, steps: totals.sums };
     if (this.file.kind === 'resting') result.resting = [...this.resting.values()];

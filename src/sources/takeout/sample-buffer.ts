@@ -63,3 +63,122 @@ export class SampleBuffer {
     this.records = grown(this.records);
   }
 }
+
+/** Samples of a file sorted and totalled at once, at most (the buffer: 6 MB). */
+export const SAMPLE_BATCH = 1 << 18;
+
+/** What the totals report back: exact repeats (counted) and conflicting ones (skipped, naming both records). */
+export interface RepeatSink {
+  repeat(): void;
+  conflict(record: number, t: number, keptRecord: number, keptValue: number, value: number): void;
+}
+
+export interface MinuteTotals {
+  minutes: Int32Array;
+  sums: Float64Array;
+  counts: Uint32Array;
+}
+
+/**
+ * A file's samples as totals per UTC minute, each timestamp counted once: in time order (stable: among equal
+ * times the earlier record comes first and is the one kept), an exact repeat is counted, a repeat with another
+ * value is reported as a conflict.
+ *
+ * Samples are buffered and sorted in batches of `batch`, so that a file of any size needs bounded memory: the
+ * totals grow with the minutes the file spans, not with its samples. Real files are in time order, and then the
+ * batches are exactly the file's sorted order. A sample earlier than a batch already totalled cannot be put in
+ * its place any more: the file is then refused (`refused` says why) and none of it is used.
+ */
+export class SampleTotals {
+  first: number | undefined;
+  last: number | undefined;
+  refused: string | undefined;
+  private buffer: SampleBuffer | undefined;
+  /** The latest time of the batches totalled so far (-Infinity before the first). */
+  private totalled = -Infinity;
+  private kept = { time: Number.NaN, value: 0, record: 0 };
+  private minutes = new Int32Array(256);
+  private sums = new Float64Array(256);
+  private counts = new Uint32Array(256);
+  private n = 0;
+
+  constructor(
+    private readonly sink: RepeatSink,
+    private readonly batch = SAMPLE_BATCH,
+  ) {}
+
+  push(time: number, value: number, record: number): void {
+    if (this.refused) return;
+    if (time < this.totalled) {
+      this.refused =
+        `its samples are not in time order, and more than ${this.batch.toLocaleString('en-US')} of them ` +
+        '(the most the import sorts at once) come before a later one: refused';
+      this.buffer?.release();
+      this.buffer = undefined;
+      return;
+    }
+    const buffer = (this.buffer ??= SampleBuffer.take());
+    buffer.push(time, value, record);
+    if (buffer.length >= this.batch) this.total();
+  }
+
+  /** The totals of every sample; the buffer goes back for the next file. */
+  finish(): MinuteTotals {
+    this.total();
+    this.buffer?.release();
+    this.buffer = undefined;
+    const n = this.n;
+    return {
+      minutes: this.minutes.slice(0, n),
+      sums: this.sums.slice(0, n),
+      counts: this.counts.slice(0, n),
+    };
+  }
+
+  /** Adds the buffered samples, in time order, to the totals, and empties the buffer. */
+  private total(): void {
+    const buffer = this.buffer;
+    if (!buffer || buffer.length === 0 || this.refused) return;
+    const { times, values, records, length } = buffer;
+    const order = buffer.timeOrder();
+    const kept = this.kept;
+    for (let k = 0; k < length; k++) {
+      const i = order ? (order[k] as number) : k;
+      const t = times[i] as number;
+      const value = values[i] as number;
+      if (kept.time === t) {
+        if (kept.value === value) this.sink.repeat();
+        else this.sink.conflict(records[i] as number, t, kept.record, kept.value, value);
+        continue;
+      }
+      kept.time = t;
+      kept.value = value;
+      kept.record = records[i] as number;
+      this.first ??= t;
+      this.last = t;
+      const minute = Math.floor(t / 60_000);
+      if (this.n === 0 || this.minutes[this.n - 1] !== minute) {
+        if (this.n === this.minutes.length) this.grow();
+        this.minutes[this.n] = minute;
+        this.n++;
+      }
+      this.sums[this.n - 1] = (this.sums[this.n - 1] as number) + value;
+      this.counts[this.n - 1] = (this.counts[this.n - 1] as number) + 1;
+    }
+    this.totalled = kept.time;
+    buffer.length = 0;
+  }
+
+  private grow(): void {
+    const size = this.minutes.length * 2;
+    const minutes = new Int32Array(size);
+    const sums = new Float64Array(size);
+    const counts = new Uint32Array(size);
+    minutes.set(this.minutes);
+    sums.set(this.sums);
+    counts.set(this.counts);
+    this.minutes = minutes;
+    this.sums = sums;
+    this.counts = counts;
+  }
+}
