@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     const derived = performance.now();
     // As collect's pipeline: each day's record, then summary.csv.
     const archive = new Archive(dataDir);
-    for (const record of result.days.values()) await archive.writeDay(result.source, record);
+    await archive.writeDays(result.source, [...result.days.values()]);
     await updateSummary(path.join(dataDir, 'summary.csv'), metrics);
     const done = performance.now();
     const maxRssBytes = process.resourceUsage().maxRSS * 1024;
