@@ -31,6 +31,8 @@ export const MAX_AUTO_THREADS = 4;
  * (e.g. the daily run over the last week reads a few).
  */
 export const MIN_BYTES_FOR_WORKERS = 64 * 1024 * 1024;
+/** A worker's young generation, MB (see startWorkers). */
+const WORKER_YOUNG_MB = 8;
 /** Files given to a worker before it answers: one to read, one waiting, so it never idles. */
 const JOBS_PER_WORKER = 2;
 
@@ -111,7 +113,13 @@ function startWorkers(count: number, o: ReadFilesOptions): Worker[] {
   const script = workerScript();
   if (!script) throw new Error('the import worker (read-worker.js) is not built: run "npm run build"');
   const data: PoolWorkerData = { exportPath: o.exportPath, timeZone: o.timeZone, parser: o.parser };
-  return Array.from({ length: count }, () => new Worker(script, { workerData: data }));
+  // A small young generation: a worker's garbage is short-lived (one file at a time), and the default one grows
+  // to tens of megabytes per thread.
+  return Array.from(
+    { length: count },
+    () =>
+      new Worker(script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } }),
+  );
 }
 
 function closeWorker(worker: Worker): Promise<void> {

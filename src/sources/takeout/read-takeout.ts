@@ -123,7 +123,15 @@ export async function readTakeout(options: ReadTakeoutOptions): Promise<TakeoutR
     }
     const reads = new Map<string, FileRead>(files.map((file, i) => [file.member, read.reads[i]!]));
 
-    const assembled = assembleDays({ files, reads, allFiles: plan.files, range, timeZone, mode });
+    const assembled = assembleDays({
+      files,
+      reads,
+      allFiles: plan.files,
+      range,
+      timeZone,
+      mode,
+      releaseSamples: true,
+    });
     for (const file of files) warnings.push(...(reads.get(file.member)?.warnings ?? []));
     warnings.push(...assembled.warnings);
     const readMs = Math.round(performance.now() - started);

@@ -34,7 +34,7 @@ export class SampleBuffer {
 
   /** Hands the buffer back for the next file; it must not be used after. */
   release(): void {
-    if (this.times.length > MAX_KEPT || spare.length >= 2) return;
+    if (this.times.length > MAX_KEPT || spare.length >= 1) return;
     this.length = 0;
     spare.push(this);
   }
