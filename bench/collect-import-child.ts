@@ -7,6 +7,7 @@ import { Archive } from '../src/archive/archive';
 import { updateSummary } from '../src/archive/summary-csv';
 import { deriveDays } from '../src/metrics/derive';
 import { readTakeout } from '../src/sources/takeout';
+import { filesUnder } from './export-variants';
 
 /**
  * The import half of bench/collect.ts, forked as its own process so that its peak RSS is the import's alone,
@@ -49,16 +50,6 @@ export interface ImportReport {
 
 function threadsOf(mode: ImportMode): number | undefined {
   return mode === 'fast' ? undefined : 1;
-}
-
-/** Every file under `dir`, sorted, as relative paths. */
-function filesUnder(dir: string, prefix = ''): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((e) =>
-      e.isDirectory() ? filesUnder(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
-    );
 }
 
 function outputDigest(dataDir: string): string {

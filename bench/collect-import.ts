@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { generateSampleExport, type SampleExport } from '../src/sources/sample/generate-export';
 import type { ImportMode, ImportReport } from './collect-import-child';
 import { writeCsvLayout, zipTakeout } from './export-variants';
+import { int, MB, mb, median, ms as secs } from './figures';
 
 /**
  * The import half of bench/collect.ts (see bench/README.md): a year's import end to end against plain
@@ -14,8 +15,6 @@ import { writeCsvLayout, zipTakeout } from './export-variants';
 
 export const IMPORT_DAYS = 365;
 export const HEART_INTERVAL_SECONDS = 5;
-/** Decimal megabytes throughout: 200 MB = 200,000,000 bytes. */
-export const MB = 1_000_000;
 export const MAX_IMPORT_RSS = 200 * MB;
 /** End-to-end import throughput / single-threaded JSON.parse throughput (the goal is above 1). */
 export const MIN_THROUGHPUT_RATIO = 0.7;
@@ -177,13 +176,6 @@ function removeQuietly(ws: Workspace, dir: string): void {
 // ---------------------------------------------------------------------------------------------------------
 // Figures and acceptance
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
-const secs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
-const mb = (bytes: number) => `${(bytes / MB).toFixed(bytes >= 100 * MB ? 0 : 1)} MB`;
-const int = (n: number) => n.toLocaleString('en-US');
 const rate = (bytes: number, ms: number) => bytes / MB / (ms / 1000);
 
 export interface ImportSummary {

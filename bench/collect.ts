@@ -11,7 +11,8 @@ import vm from 'node:vm';
 import { CarbonWriter, formatCarbonLine } from '../src/clients/carbon';
 import { CarbonSink } from '../src/sinks/carbon-sink';
 import type { MetricPoint } from '../src/sinks/sink';
-import { HEART_INTERVAL_SECONDS, IMPORT_DAYS, MB, measureImport, summariseImport } from './collect-import';
+import { HEART_INTERVAL_SECONDS, IMPORT_DAYS, measureImport, summariseImport } from './collect-import';
+import { int, mb, median, ms } from './figures';
 import { startLineSinkInWorker, type ConnectionTally, type RemoteLineSink } from './line-sink-worker';
 
 /**
@@ -251,13 +252,6 @@ async function measureThroughput(): Promise<ThroughputResult> {
 
 // ---------------------------------------------------------------------------------------------------------
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
-const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`);
-const mb = (bytes: number) => `${(bytes / MB).toFixed(bytes >= 100 * MB ? 0 : 1)} MB`;
-const int = (n: number) => n.toLocaleString('en-US');
 const rate = (points: number, millis: number) => points / (millis / 1000);
 const kpps = (points: number, millis: number) => `${int(Math.round(rate(points, millis) / 1000))} k points/s`;
 

@@ -8,7 +8,7 @@ import { ZipFile } from 'yazl';
  */
 
 /** Every file under `dir`, sorted, as `/`-separated paths relative to it. */
-function filesUnder(dir: string, prefix = ''): string[] {
+export function filesUnder(dir: string, prefix = ''): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))

@@ -14,20 +14,27 @@ import { fitbitDayMs } from '../../util/timezone';
 import type { DataKind } from './data-file';
 import type { FileReadBuilder } from './file-read';
 import { heartValue, stepsDigits, stepsValue } from './classic-records';
-import { CLOSE_BRACE, COLON, OPEN_BRACE, QUOTE, skipWhitespace, type ShapeReader } from './json-scan';
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  COLON,
+  COMMA,
+  digitsAt,
+  DOT,
+  MINUS,
+  OPEN_BRACE,
+  PLUS,
+  QUOTE,
+  SLASH,
+  SPACE,
+  ZERO,
+} from './ascii';
+import { skipWhitespace, type ShapeReader } from './json-scan';
 
 const KEY_DATE_TIME = Buffer.from('"dateTime"');
 const KEY_VALUE = Buffer.from('"value"');
 const KEY_BPM = Buffer.from('"bpm"');
 const KEY_CONFIDENCE = Buffer.from('"confidence"');
-const COMMA = 0x2c;
-const SLASH = 0x2f;
-const SPACE = 0x20;
-const BACKSLASH = 0x5c;
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const DOT = 0x2e;
-const ZERO = 0x30;
 /** A steps count as a string longer than this is left to JSON.parse (real ones have 1–3 digits). */
 const MAX_PLAIN_STRING = 64;
 const MS_PER_HOUR = 3_600_000;
@@ -38,9 +45,7 @@ function isDigit(byte: number | undefined): boolean {
 }
 
 function twoDigits(bytes: Buffer, at: number): number {
-  const a = bytes[at];
-  const b = bytes[at + 1];
-  return isDigit(a) && isDigit(b) ? ((a as number) - ZERO) * 10 + ((b as number) - ZERO) : -1;
+  return digitsAt(bytes, at, 2);
 }
 
 /** The offset after `key` at `at`, then whitespace, a colon and whitespace; -1 when the key is not there. */
@@ -313,14 +318,7 @@ const STRING = Symbol('plain string');
 
 /** The number written as 1 to 15 ASCII digits from `from` to `to`; -1 when it is not so written. */
 function digitsValue(bytes: Buffer, from: number, to: number): number {
-  if (to <= from || to - from > 15) return -1;
-  let value = 0;
-  for (let i = from; i < to; i++) {
-    const digit = (bytes[i] as number) - ZERO;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
+  return to <= from || to - from > 15 ? -1 : digitsAt(bytes, from, to - from);
 }
 
 /** The closing quote of a plain string (printable ASCII, no escape, short) whose content starts at `at`; or -1. */

@@ -9,14 +9,9 @@
  * end or a file mixing the two line ends, a byte outside printable ASCII after the byte order mark (csv-parse
  * decodes UTF-8 per field and trims Unicode spaces), and a line longer than csv-parse's record size limit.
  */
+import { CARRIAGE_RETURN, COMMA, LINE_FEED, QUOTE, SPACE } from './ascii';
 import { DECLINE, STOP, type WindowScanner } from './byte-windows';
 import { MAX_RECORD_BYTES } from './json-size-guard';
-
-const LINE_FEED = 0x0a;
-const CARRIAGE_RETURN = 0x0d;
-const SPACE = 0x20;
-const QUOTE = 0x22;
-const COMMA = 0x2c;
 
 const UNKNOWN = 0;
 const LF = 1;

@@ -10,24 +10,12 @@
  * result.
  */
 import type { Bound } from '../plausibility';
+import { COMMA, digitsAt, SPACE } from './ascii';
 import type { RowShape } from './csv-scan';
 import type { FileReadBuilder } from './file-read';
 
-const COMMA = 0x2c;
-const SPACE = 0x20;
-const ZERO = 0x30;
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_MINUTE = 60_000;
-
-function digits(bytes: Buffer, at: number, count: number): number {
-  let value = 0;
-  for (let i = at; i < at + count; i++) {
-    const digit = (bytes[i] as number) - ZERO;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
-}
 
 export function sampleRowShape(
   timeCol: number,
@@ -45,9 +33,9 @@ export function sampleRowShape(
   const instant = (bytes: Buffer, at: number): number => {
     if (bytes[at + 4] !== 0x2d || bytes[at + 7] !== 0x2d || bytes[at + 10] !== 0x54) return Number.NaN;
     if (bytes[at + 13] !== 0x3a || bytes[at + 16] !== 0x3a || bytes[at + 19] !== 0x5a) return Number.NaN;
-    const year = digits(bytes, at, 4);
-    const month = digits(bytes, at + 5, 2);
-    const day = digits(bytes, at + 8, 2);
+    const year = digitsAt(bytes, at, 4);
+    const month = digitsAt(bytes, at + 5, 2);
+    const day = digitsAt(bytes, at + 8, 2);
     if (year < 0 || month < 1 || month > 12 || day < 0) return Number.NaN;
     const key = year * 10_000 + month * 100 + day;
     if (key !== dateKey) {
@@ -56,9 +44,9 @@ export function sampleRowShape(
       // parseIsoInstant's own check: the day exists in its month.
       dayMs = new Date(midnight).getUTCDate() === day ? midnight : Number.NaN;
     }
-    const hour = digits(bytes, at + 11, 2);
-    const minute = digits(bytes, at + 14, 2);
-    const second = digits(bytes, at + 17, 2);
+    const hour = digitsAt(bytes, at + 11, 2);
+    const minute = digitsAt(bytes, at + 14, 2);
+    const second = digitsAt(bytes, at + 17, 2);
     if (hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 || second > 59) return Number.NaN;
     return dayMs + hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * 1000;
   };
@@ -91,7 +79,7 @@ export function sampleRowShape(
     }
     if (timeTo - timeFrom !== 20 || valueTo <= valueFrom || valueTo - valueFrom > 15) return false;
     const t = instant(bytes, timeFrom);
-    const n = digits(bytes, valueFrom, valueTo - valueFrom);
+    const n = digitsAt(bytes, valueFrom, valueTo - valueFrom);
     if (Number.isNaN(t) || n < bound.min || n > bound.max) return false;
     b.countRecord();
     add(b, line, t, n);

@@ -12,6 +12,16 @@
  * JSON.parse. Element boundaries are found by a structural scan (strings with their escapes, nesting); if it
  * splits an invalid file wrongly, the JSON.parse of the piece fails and the file is declined.
  */
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from './ascii';
 import { DECLINE, type WindowScanner } from './byte-windows';
 import { MAX_RECORD_BYTES, MAX_TOKEN_BYTES } from './json-size-guard';
 
@@ -24,15 +34,6 @@ export type ShapeReader = (bytes: Buffer, at: number, index: number) => number;
 /** What a window must still hold past an element's start for a shape reader to try it (records are ~100 B). */
 const SHAPE_LOOKAHEAD = 4096;
 const NEED_MORE = -3;
-
-export const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-export const COLON = 0x3a;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-export const OPEN_BRACE = 0x7b;
-export const CLOSE_BRACE = 0x7d;
 
 /** Bytes that end a bare token (number, true, false, null): whitespace and structure. */
 const DELIMITER = new Uint8Array(256);
