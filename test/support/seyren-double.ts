@@ -9,10 +9,12 @@ import {
   ServerError,
 } from './seyren-double-binding';
 import {
+  type AlertType,
   boundCheckToJson,
   type DirectCheck,
   type SeyrenDoubleChecks,
   SeyrenDoubleStore,
+  type SeyrenLocalTime,
 } from './seyren-double-store';
 import type { SeyrenCheck } from '../../src/clients/seyren/types';
 
@@ -46,6 +48,11 @@ export interface SeyrenDouble {
   failNext(predicate: (req: RecordedRequest) => boolean, count?: number, failure?: InjectedFailure): void;
   /** Stores a check without the API, as if made by hand in the UI. Keeps `id` and subscription ids if given. */
   addCheckDirectly(check: DirectCheck): SeyrenCheck;
+  /**
+   * Whether Seyren would send this subscription's notification for a change to `alertType` evaluated at `at`
+   * (server-local time): Subscription.shouldNotify, on what is stored. Throws where Seyren's would.
+   */
+  wouldNotify(checkId: string, subscriptionId: string, at: SeyrenLocalTime, alertType: AlertType): boolean;
   close(): Promise<void>;
 }
 
@@ -337,6 +344,8 @@ export async function startSeyrenDouble(options: SeyrenDoubleOptions = {}): Prom
       failures.push({ predicate, remaining: count, failure });
     },
     addCheckDirectly: (check) => store.addDirectly(check),
+    wouldNotify: (checkId, subscriptionId, at, alertType) =>
+      store.shouldNotify(checkId, subscriptionId, at, alertType),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
