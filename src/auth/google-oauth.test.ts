@@ -13,6 +13,7 @@ import {
   createOAuthClient,
   parsePasted,
   tokenProvider,
+  type AuthorizeOptions,
 } from './google-oauth';
 import { AUTH_REQUIRED_MESSAGE, createTokenStore, type StoredToken, type TokenStore } from './token-store';
 
@@ -320,16 +321,23 @@ describe('authorize', () => {
     expect(out.chunks.join('')).toMatch(/copy that whole address/);
   });
 
-  it('a Web client: redirect https://www.google.com, no loopback, the pasted address bar exchanged', async () => {
+  /** A Web client's consent, Google's token endpoint expecting the redirect https://www.google.com. */
+  const webAuthorize = (extra: Pick<AuthorizeOptions, 'noBrowser'> & Partial<AuthorizeOptions>) => {
     tokenExchange(SCOPES.join(' '), {}, /^https:\/\/www\.google\.com$/);
-    const out = output();
-    let opened = '';
-    const result = await authorize({
+    return authorize({
       ...CLIENT,
       kind: 'web',
       redirectUri: 'https://www.google.com',
       fetchImplementation: fetch,
       store,
+      ...extra,
+    });
+  };
+
+  it('a Web client: redirect https://www.google.com, no loopback, the pasted address bar exchanged', async () => {
+    const out = output();
+    let opened = '';
+    const result = await webAuthorize({
       noBrowser: false,
       output: out.stream,
       openBrowser: (url) => (opened = url),
@@ -351,14 +359,8 @@ describe('authorize', () => {
   });
 
   it('a Web client with --no-browser takes the bare code, even percent-encoded from the address bar', async () => {
-    tokenExchange(SCOPES.join(' '), {}, /^https:\/\/www\.google\.com$/);
     const out = output();
-    await authorize({
-      ...CLIENT,
-      kind: 'web',
-      redirectUri: 'https://www.google.com',
-      fetchImplementation: fetch,
-      store,
+    await webAuthorize({
       noBrowser: true,
       output: out.stream,
       openBrowser: () => {

@@ -64,7 +64,15 @@ let tokenFile: string;
 let requestsFile: string;
 const failingOutputs: string[] = [];
 
-function cli(args: string[], scenario: object = {}, input = ''): Promise<Run> {
+/**
+ * Runs the CLI. `input` is written to stdin, which is then closed; or, to converse, a function that sees all of
+ * stderr so far after each write to it, with stdin left open for it to answer.
+ */
+function cli(
+  args: string[],
+  scenario: object = {},
+  input: string | ((stderr: string, stdin: NodeJS.WritableStream) => void) = '',
+): Promise<Run> {
   fs.writeFileSync(path.join(dir, 'preload.js'), PRELOAD);
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -88,14 +96,17 @@ function cli(args: string[], scenario: object = {}, input = ''): Promise<Run> {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      if (typeof input === 'function') input(stderr, child.stdin);
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const result = { code, signal, stdout, stderr };
       if (code !== 0) failingOutputs.push(stdout, stderr);
       resolve(result);
     });
-    child.stdin.end(input);
+    if (typeof input === 'string') child.stdin.end(input);
   });
 }
 
@@ -284,45 +295,6 @@ describe('healthlake auth --no-browser', () => {
   });
 });
 
-/** Runs the CLI with stdin open; `onStderr` sees everything written to stderr so far and may answer. */
-function interactive(
-  args: string[],
-  scenario: object,
-  onStderr: (text: string, stdin: NodeJS.WritableStream) => void,
-) {
-  fs.writeFileSync(path.join(dir, 'preload.js'), PRELOAD);
-  const child = spawn(
-    process.execPath,
-    ['--require', path.join(dir, 'preload.js'), path.join(ROOT, 'bin/healthlake.js'), ...args],
-    {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: dir,
-        XDG_CONFIG_HOME: path.join(dir, 'config'),
-        HEALTHLAKE_DATA_DIR: dataDir,
-        HEALTHLAKE_LOG_LEVEL: 'trace',
-        HL_E2E_SCENARIO: JSON.stringify(scenario),
-        HL_E2E_REQUESTS: requestsFile,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-    onStderr(stderr, child.stdin);
-  });
-  return new Promise<Run>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (code !== 0) failingOutputs.push(stdout, stderr);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
-
 describe('healthlake auth with each kind of OAuth client', () => {
   const clientFile = (doc: object) => {
     const file = path.join(dir, 'client.json');
@@ -341,7 +313,7 @@ describe('healthlake auth with each kind of OAuth client', () => {
   it('a Web client (Google’s setup guide): consent URL with redirect https://www.google.com, pasted address accepted', async () => {
     const file = clientFile({ web: { ...entry, redirect_uris: ['https://www.google.com'] } });
     let url: URL | undefined;
-    const run = await interactive(
+    const run = await cli(
       ['auth', '--no-browser', '--client-file', file],
       { replies: [exchanged] },
       (text, stdin) => {
@@ -374,7 +346,7 @@ describe('healthlake auth with each kind of OAuth client', () => {
   it('a Desktop client keeps the loopback flow: the browser’s redirect to 127.0.0.1 delivers the code', async () => {
     const file = clientFile({ installed: { ...entry, redirect_uris: ['http://localhost'] } });
     let redirected: Promise<number> | undefined;
-    const run = await interactive(
+    const run = await cli(
       ['auth', '--no-browser', '--client-file', file],
       { replies: [exchanged] },
       (text, stdin) => {

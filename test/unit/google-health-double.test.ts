@@ -3,7 +3,6 @@
  * Pins down that the Google Health double answers as the API's published contract says, not more kindly: the
  * reader's tests are only worth what the double's answers are. Raw fetch calls, no healthlake code.
  */
-import nock from 'nock';
 import {
   API_ORIGIN,
   HEALTH_USER_ID,
@@ -15,6 +14,7 @@ import {
   type GoogleHealthData,
 } from '../support/google-health-fixtures';
 import { VirtualClock } from '../support/virtual-clock';
+import { useNockOffline } from '../support/nock-offline';
 
 const ZONE = 'Europe/Berlin';
 const at = (local: string) => Date.parse(`${local}+01:00`);
@@ -61,15 +61,7 @@ const day = (member: string, from: string, before: string) => ({
   filter: `${member} >= "${from}" AND ${member} < "${before}"`,
 });
 
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate();
-  nock.disableNetConnect();
-});
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
-});
+useNockOffline();
 
 describe('the Google Health double answers as the API does', () => {
   it('lists raw points newest first, from every source, heart samples without a name', async () => {

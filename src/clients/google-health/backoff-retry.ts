@@ -1,11 +1,6 @@
-import {
-  EventEmitter,
-  type IDefaultPolicyContext,
-  type IFailureEvent,
-  type IPolicy,
-  type ISuccessEvent,
-} from 'cockatiel';
+import { EventEmitter, type IDefaultPolicyContext } from 'cockatiel';
 import { systemClock, type Clock } from '../../util/clock';
+import { neverAborted, ObservablePolicy } from './observable-policy';
 import type { RetryClass } from './errors';
 
 /**
@@ -49,8 +44,6 @@ export interface BackoffRetryOptions {
   random?: () => number;
 }
 
-const neverAborted = new AbortController().signal;
-
 /**
  * "Equal jitter": half the exponential delay fixed, half random. A throttled client never retries at once (full
  * jitter can draw ~0), and parallel retries still spread out.
@@ -60,13 +53,8 @@ export function backoffDelay(schedule: RetrySchedule, attempt: number, random: (
   return cap / 2 + random() * (cap / 2);
 }
 
-export class BackoffRetryPolicy implements IPolicy {
-  declare readonly _altReturn: never;
-  private readonly successEmitter = new EventEmitter<ISuccessEvent>();
-  private readonly failureEmitter = new EventEmitter<IFailureEvent>();
+export class BackoffRetryPolicy extends ObservablePolicy {
   private readonly retryEmitter = new EventEmitter<RetryEvent>();
-  readonly onSuccess = this.successEmitter.addListener;
-  readonly onFailure = this.failureEmitter.addListener;
   /** Fires before each wait. */
   readonly onRetry = this.retryEmitter.addListener;
 
@@ -74,6 +62,7 @@ export class BackoffRetryPolicy implements IPolicy {
   private readonly random: () => number;
 
   constructor(private readonly options: BackoffRetryOptions) {
+    super();
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
   }

@@ -6,6 +6,7 @@ import nock from 'nock';
 import { ExitCode } from '../../errors';
 import { errorBodies } from '../../../test/support/google-health-errors';
 import { GoogleAccountError, GoogleAuthError, GoogleHealthClient, GoogleHealthError } from './client';
+import { useNockOffline } from '../../../test/support/nock-offline';
 
 const API = 'https://health.googleapis.com';
 const SLEEP = '/v4/users/me/dataTypes/sleep/dataPoints:reconcile';
@@ -30,15 +31,7 @@ async function answer(status: number, body: object): Promise<{ err: Error; reque
   return { err, requests: c.requestCount };
 }
 
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate();
-  nock.disableNetConnect();
-});
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
-});
+useNockOffline();
 
 describe('403 "Could not mint UberMint from GaiaMint"', () => {
   it.each(['details', 'message'] as const)(

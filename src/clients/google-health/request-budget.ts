@@ -1,11 +1,6 @@
-import {
-  EventEmitter,
-  type IDefaultPolicyContext,
-  type IFailureEvent,
-  type IPolicy,
-  type ISuccessEvent,
-} from 'cockatiel';
+import type { IDefaultPolicyContext } from 'cockatiel';
 import { systemClock, type Clock } from '../../util/clock';
+import { neverAborted, ObservablePolicy } from './observable-policy';
 
 /**
  * Google limits the Health API to 300 requests per minute per user (rate-limits guide; a 429 RESOURCE_EXHAUSTED
@@ -36,15 +31,7 @@ export interface RequestBudgetOptions {
 
 const WINDOW_MS = 60_000;
 
-const neverAborted = new AbortController().signal;
-
-export class RequestBudgetPolicy implements IPolicy {
-  declare readonly _altReturn: never;
-  private readonly successEmitter = new EventEmitter<ISuccessEvent>();
-  private readonly failureEmitter = new EventEmitter<IFailureEvent>();
-  readonly onSuccess = this.successEmitter.addListener;
-  readonly onFailure = this.failureEmitter.addListener;
-
+export class RequestBudgetPolicy extends ObservablePolicy {
   readonly requestsPerMinute: number;
   private readonly clock: Clock;
   private readonly spacingMs: number;
@@ -56,6 +43,7 @@ export class RequestBudgetPolicy implements IPolicy {
   private startedCount = 0;
 
   constructor(options: RequestBudgetOptions) {
+    super();
     if (!(options.requestsPerMinute > 0)) throw new RangeError('requestsPerMinute must be positive');
     this.requestsPerMinute = options.requestsPerMinute;
     this.clock = options.clock ?? systemClock;

@@ -2,7 +2,6 @@
  * Two data sources for the same minutes (a watch, and a phone writing through Health Connect) are counted once:
  * the reader reads Google's reconciled streams, never the raw list of every source.
  */
-import nock from 'nock';
 import { GoogleHealthClient } from '../../clients/google-health/client';
 import { deriveDays } from '../../metrics/derive';
 import {
@@ -15,21 +14,14 @@ import {
   type GoogleHealthData,
 } from '../../../test/support/google-health-fixtures';
 import { readGoogleHealth } from './read-google-health';
+import { useNockOffline } from '../../../test/support/nock-offline';
 
 const ZONE = 'Europe/Berlin';
 const NOW = Date.parse('2026-11-15T11:00:00Z');
 const DAY = '2026-11-10';
 const at = (local: string) => Date.parse(`${local}+01:00`);
 
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate();
-  nock.disableNetConnect();
-});
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
-});
+useNockOffline();
 
 /** Ten minutes from 10:00, three samples a minute: the watch reads 70 + m, the phone 20 bpm more. */
 function tenMinutes(source: typeof WATCH, offset: number): unknown[] {

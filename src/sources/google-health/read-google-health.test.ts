@@ -22,6 +22,7 @@ import {
   sleepPoint,
   type GoogleHealthData,
 } from '../../../test/support/google-health-fixtures';
+import { useNockOffline } from '../../../test/support/nock-offline';
 import { readGoogleHealth, resolveWindow } from './read-google-health';
 
 const ZONE = 'Europe/Berlin';
@@ -46,21 +47,11 @@ function heartMorning(date: string): unknown[] {
 }
 
 let tmp: string;
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate();
-  nock.disableNetConnect();
-});
+useNockOffline();
 beforeEach(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'healthlake-gh-read-'));
 });
-afterEach(() => {
-  nock.cleanAll();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
-});
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const client = () =>
   new GoogleHealthClient({

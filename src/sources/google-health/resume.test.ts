@@ -19,6 +19,7 @@ import {
   type RecordedRequest,
 } from '../../../test/support/google-health-fixtures';
 import { readGoogleHealth } from './read-google-health';
+import { useNockOffline } from '../../../test/support/nock-offline';
 
 const ZONE = 'Europe/Berlin';
 const NOW = Date.parse('2026-11-15T11:00:00Z');
@@ -35,20 +36,12 @@ function data(dates: string[]): GoogleHealthData {
 }
 
 let tmp: string;
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate();
-  nock.disableNetConnect();
-});
+useNockOffline();
 beforeEach(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-resume-'));
 });
 afterEach(() => {
-  nock.cleanAll();
   fs.rmSync(tmp, { recursive: true, force: true });
-});
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
 });
 
 const read = (from: string, to: string, extra: { refetch?: boolean; dryRun?: boolean } = {}) =>
