@@ -61,9 +61,6 @@ export interface SeyrenLocalTime {
   minute: number;
 }
 
-/** The check state a notification is for (AlertType); `ignore*` flags are checked against it. */
-export type AlertType = 'UNKNOWN' | 'OK' | 'WARN' | 'ERROR';
-
 /** Read-only view for tests: checks exactly as GET /api/checks/{id} would return them. */
 export interface SeyrenDoubleChecks {
   readonly size: number;
@@ -316,7 +313,7 @@ export class SeyrenDoubleStore implements SeyrenDoubleChecks {
    * minute), and the ignore flag of the check's worst state. A missing time makes Joda's comparison throw (the
    * check run catches it, and nothing is notified in that run): thrown here too.
    */
-  shouldNotify(checkId: string, subscriptionId: string, at: SeyrenLocalTime, alertType: AlertType): boolean {
+  shouldNotify(checkId: string, subscriptionId: string, at: SeyrenLocalTime, alertType: CheckState): boolean {
     const sub = (this.docs.get(checkId)?.subscriptions ?? []).find((s) => s._id === subscriptionId);
     if (!sub) throw new Error(`no subscription ${subscriptionId} on check ${checkId}`);
     if (!sub.enabled) return false;

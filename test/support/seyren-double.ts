@@ -9,14 +9,13 @@ import {
   ServerError,
 } from './seyren-double-binding';
 import {
-  type AlertType,
   boundCheckToJson,
   type DirectCheck,
   type SeyrenDoubleChecks,
   SeyrenDoubleStore,
   type SeyrenLocalTime,
 } from './seyren-double-store';
-import type { SeyrenCheck } from '../../src/clients/seyren/types';
+import type { CheckState, SeyrenCheck } from '../../src/clients/seyren/types';
 
 /**
  * An in-process HTTP double of Seyren 1.5.0 that reproduces its API quirks (see
@@ -45,14 +44,14 @@ export interface SeyrenDouble {
   url: string;
   checks: SeyrenDoubleChecks;
   requests: RecordedRequest[];
-  failNext(predicate: (req: RecordedRequest) => boolean, count?: number, failure?: InjectedFailure): void;
-  /** Stores a check without the API, as if made by hand in the UI. Keeps `id` and subscription ids if given. */
-  addCheckDirectly(check: DirectCheck): SeyrenCheck;
   /**
    * Whether Seyren would send this subscription's notification for a change to `alertType` evaluated at `at`
    * (server-local time): Subscription.shouldNotify, on what is stored. Throws where Seyren's would.
    */
-  wouldNotify(checkId: string, subscriptionId: string, at: SeyrenLocalTime, alertType: AlertType): boolean;
+  wouldNotify(checkId: string, subscriptionId: string, at: SeyrenLocalTime, alertType: CheckState): boolean;
+  failNext(predicate: (req: RecordedRequest) => boolean, count?: number, failure?: InjectedFailure): void;
+  /** Stores a check without the API, as if made by hand in the UI. Keeps `id` and subscription ids if given. */
+  addCheckDirectly(check: DirectCheck): SeyrenCheck;
   close(): Promise<void>;
 }
 
@@ -340,12 +339,12 @@ export async function startSeyrenDouble(options: SeyrenDoubleOptions = {}): Prom
     url: `http://127.0.0.1:${port}${contextPath}`,
     checks: store,
     requests,
+    wouldNotify: (checkId, subscriptionId, at, alertType) =>
+      store.shouldNotify(checkId, subscriptionId, at, alertType),
     failNext(predicate, count = 1, failure = 500) {
       failures.push({ predicate, remaining: count, failure });
     },
     addCheckDirectly: (check) => store.addDirectly(check),
-    wouldNotify: (checkId, subscriptionId, at, alertType) =>
-      store.shouldNotify(checkId, subscriptionId, at, alertType),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
