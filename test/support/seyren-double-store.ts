@@ -54,6 +54,9 @@ interface CheckDoc {
   subscriptions?: SubscriptionDoc[];
 }
 
+/** A check's state: what a notification is for (Seyren's AlertType), its `ignore*` flags checked against it. */
+export type { CheckState };
+
 /** The server JVM's local clock as Seyren's scheduler reads it: Joda day of week (Monday = 1) and minute. */
 export interface SeyrenLocalTime {
   dayOfWeek: 1 | 2 | 3 | 4 | 5 | 6 | 7;

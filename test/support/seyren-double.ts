@@ -10,12 +10,13 @@ import {
 } from './seyren-double-binding';
 import {
   boundCheckToJson,
+  type CheckState,
   type DirectCheck,
   type SeyrenDoubleChecks,
   SeyrenDoubleStore,
   type SeyrenLocalTime,
 } from './seyren-double-store';
-import type { CheckState, SeyrenCheck } from '../../src/clients/seyren/types';
+import type { SeyrenCheck } from '../../src/clients/seyren/types';
 
 /**
  * An in-process HTTP double of Seyren 1.5.0 that reproduces its API quirks (see
