@@ -54,8 +54,8 @@ interface CheckDoc {
   subscriptions?: SubscriptionDoc[];
 }
 
-/** A check's state: what a notification is for (Seyren's AlertType), its `ignore*` flags checked against it. */
-export type { CheckState };
+/** The state a notification is for (Seyren's AlertType: a check state); `ignore*` flags are checked against it. */
+export type NotifiedState = CheckState;
 
 /** The server JVM's local clock as Seyren's scheduler reads it: Joda day of week (Monday = 1) and minute. */
 export interface SeyrenLocalTime {
@@ -316,7 +316,12 @@ export class SeyrenDoubleStore implements SeyrenDoubleChecks {
    * minute), and the ignore flag of the check's worst state. A missing time makes Joda's comparison throw (the
    * check run catches it, and nothing is notified in that run): thrown here too.
    */
-  shouldNotify(checkId: string, subscriptionId: string, at: SeyrenLocalTime, alertType: CheckState): boolean {
+  shouldNotify(
+    checkId: string,
+    subscriptionId: string,
+    at: SeyrenLocalTime,
+    alertType: NotifiedState,
+  ): boolean {
     const sub = (this.docs.get(checkId)?.subscriptions ?? []).find((s) => s._id === subscriptionId);
     if (!sub) throw new Error(`no subscription ${subscriptionId} on check ${checkId}`);
     if (!sub.enabled) return false;

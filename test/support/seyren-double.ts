@@ -10,8 +10,8 @@ import {
 } from './seyren-double-binding';
 import {
   boundCheckToJson,
-  type CheckState,
   type DirectCheck,
+  type NotifiedState,
   type SeyrenDoubleChecks,
   SeyrenDoubleStore,
   type SeyrenLocalTime,
@@ -49,7 +49,12 @@ export interface SeyrenDouble {
    * Whether Seyren would send this subscription's notification for a change to `alertType` evaluated at `at`
    * (server-local time): Subscription.shouldNotify, on what is stored. Throws where Seyren's would.
    */
-  wouldNotify(checkId: string, subscriptionId: string, at: SeyrenLocalTime, alertType: CheckState): boolean;
+  wouldNotify(
+    checkId: string,
+    subscriptionId: string,
+    at: SeyrenLocalTime,
+    alertType: NotifiedState,
+  ): boolean;
   failNext(predicate: (req: RecordedRequest) => boolean, count?: number, failure?: InjectedFailure): void;
   /** Stores a check without the API, as if made by hand in the UI. Keeps `id` and subscription ids if given. */
   addCheckDirectly(check: DirectCheck): SeyrenCheck;
