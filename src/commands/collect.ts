@@ -21,6 +21,7 @@ interface CollectArgs extends GlobalOptions, RangeArgs {
   'working-days'?: string;
   sink: SinkName[];
   'dry-run': boolean;
+  refetch: boolean;
   'export-timezone': 'wearer' | 'profile' | 'local' | 'utc';
   json: boolean;
 }
@@ -72,6 +73,13 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
         default: false,
         describe: 'Print the carbon lines; archive and send nothing',
       })
+      .option('refetch', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'google-health: fetch again days the archive already holds. Without it a backfill resumes: a day ' +
+          'fetched at least 7 days after it ended is read from the archive, not asked of Google again',
+      })
       .option('export-timezone', {
         choices: ['wearer', 'profile', 'local', 'utc'] as const,
         default: 'wearer' as const,
@@ -83,7 +91,8 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
       .epilog(
         'Exit codes: 0 ok, 1 failure (e.g. carbon unreachable: the data is archived, run "healthlake replay"), ' +
-          '3 invalid input, 5 finished but some input was skipped or a metric withheld (each named in a warning), ' +
+          '3 invalid input, 5 finished but some input was skipped or a metric withheld, or a Google scope was not ' +
+          'granted (each named in a warning), ' +
           '6 Google authorisation missing or expired (run "healthlake auth"), 7 another collect is running.',
       ) as Argv<CollectArgs>,
   handler: async (argv) => {
@@ -105,6 +114,7 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
         log,
         config,
         dryRun: argv['dry-run'],
+        refetch: argv.refetch,
       });
       const range = collectionRange(results, { from: argv.from, to: argv.to });
       result = await runPipeline({ results, range, sinks: argv.sink, dryRun: argv['dry-run'] }, config, log);

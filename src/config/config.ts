@@ -22,6 +22,8 @@ export const CONFIG_KEYS = [
   'GOOGLE_CLIENT_ID',
   'GOOGLE_CLIENT_SECRET',
   'GOOGLE_HEALTH_API_URL',
+  'GOOGLE_CLIENT_TYPE',
+  'GOOGLE_HEALTH_REQUESTS_PER_MINUTE',
   'SEYREN_AUTH_HEADER',
   'GRAPHITE_AUTH_HEADER',
   'SEYREN_USER',
@@ -70,6 +72,10 @@ const schema = z.object({
   GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
   // Tests point it at a double; pointed at the retired api.fitbit.com it gets the 410 explanation.
   GOOGLE_HEALTH_API_URL: url.default('https://health.googleapis.com/v4'),
+  // The kind of OAuth client GOOGLE_CLIENT_ID names (a client file says it itself): how `auth` gets the code.
+  GOOGLE_CLIENT_TYPE: z.enum(['desktop', 'web']).default('desktop'),
+  // Google allows 300 requests per minute per user; more than that would be throttled by design.
+  GOOGLE_HEALTH_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(300).default(120),
   SEYREN_AUTH_HEADER: z.string().min(1).optional(),
   GRAPHITE_AUTH_HEADER: z.string().min(1).optional(),
   SEYREN_USER: z.string().min(1).optional(),
@@ -104,7 +110,15 @@ export interface Config {
   statsd: { host: string; port: number; flushIntervalMs: number };
   prefix: string;
   dataDir: string;
-  google: { clientId?: string; clientSecret?: string; apiUrl: string };
+  google: {
+    clientId?: string;
+    clientSecret?: string;
+    /** Desktop app (loopback redirect) or Web application (redirect https://www.google.com, code pasted). */
+    clientType: 'desktop' | 'web';
+    apiUrl: string;
+    /** The per-user request budget of a run. */
+    requestsPerMinute: number;
+  };
   /** Extra request header for a reverse proxy in front of Seyren / graphite-web ("Name: value"). */
   seyrenAuth?: HttpAuth;
   graphiteAuth?: HttpAuth;
@@ -178,7 +192,9 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     google: {
       clientId: c.GOOGLE_CLIENT_ID,
       clientSecret: c.GOOGLE_CLIENT_SECRET,
+      clientType: c.GOOGLE_CLIENT_TYPE,
       apiUrl: c.GOOGLE_HEALTH_API_URL,
+      requestsPerMinute: c.GOOGLE_HEALTH_REQUESTS_PER_MINUTE,
     },
     seyrenAuth: httpAuth(c.SEYREN_AUTH_HEADER, c.SEYREN_USER, c.SEYREN_PASSWORD),
     graphiteAuth: httpAuth(c.GRAPHITE_AUTH_HEADER, c.GRAPHITE_USER, c.GRAPHITE_PASSWORD),
