@@ -1,6 +1,6 @@
 import net from 'node:net';
 import pino from 'pino';
-import { CarbonError, CarbonWriter, formatCarbonLine } from './carbon';
+import { CarbonError, CarbonWriter, formatCarbonLine, NOT_READING } from './carbon';
 import { CHUNK_BYTES } from './carbon-lines';
 
 /** A plaintext receiver on 127.0.0.1:0 that records the bytes of each connection separately. */
