@@ -8,6 +8,8 @@ import { reportRun } from '../collect/telemetry';
 import { ExitCode, InputError } from '../errors';
 import type { SourceResult } from '../sources/day-record';
 import { isCivilDate } from '../util/civil-date';
+import { deliveryPhrase } from '../verify/report';
+import type { VerificationSummary } from '../verify/verify-delivery';
 import { commandContext } from './context';
 
 export interface RangeArgs {
@@ -15,7 +17,11 @@ export interface RangeArgs {
   to?: string;
 }
 
-interface CollectArgs extends GlobalOptions, RangeArgs {
+export interface VerifyArgs {
+  verify: boolean;
+}
+
+interface CollectArgs extends GlobalOptions, RangeArgs, VerifyArgs {
   source: SourceName;
   path?: string;
   'working-days'?: string;
@@ -40,11 +46,27 @@ export function withRangeOptions<T>(y: Argv<T>): Argv<T & RangeArgs> {
     }) as Argv<T & RangeArgs>;
 }
 
+export const SINK_DESCRIPTION =
+  'carbon (timestamped, CARBON_HOST:CARBON_PORT), statsd (gauges for today only; UDP cannot be verified ' +
+  'point by point, so the gauges are read back from Graphite, stats.gauges.<prefix>.*, after statsD flushes), ' +
+  'stdout (carbon lines)';
+
+export function withVerifyOption<T>(y: Argv<T>): Argv<T & VerifyArgs> {
+  return y.option('verify', {
+    type: 'boolean',
+    default: true,
+    describe:
+      'Read every written point back through graphite-web (GRAPHITE_URL) and fail unless it is there with ' +
+      'its value (waits up to HEALTHLAKE_VERIFY_WAIT_MS); skipped with a warning when graphite-web does not ' +
+      'answer. --no-verify: trust carbon having read every line',
+  }) as Argv<T & VerifyArgs>;
+}
+
 export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
   command: 'collect',
   describe: 'Read health data, derive the daily metrics, archive them and write them to Graphite',
   builder: (y: Argv<GlobalOptions>) =>
-    withRangeOptions(y)
+    withVerifyOption(withRangeOptions(y))
       .option('source', {
         choices: ['takeout', 'sample', 'google-health'] as const,
         demandOption: true,
@@ -64,8 +86,7 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
         type: 'array',
         choices: ['carbon', 'statsd', 'stdout'] as const,
         default: ['carbon'],
-        describe:
-          'Where to write: carbon (timestamped, CARBON_HOST:CARBON_PORT), statsd (gauges for today only), stdout (carbon lines)',
+        describe: `Where to write: ${SINK_DESCRIPTION}`,
       })
       .option('dry-run', {
         type: 'boolean',
@@ -80,7 +101,9 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
       .epilog(
-        'Exit codes: 0 ok, 1 failure (e.g. carbon unreachable: the data is archived, run "healthlake replay"), ' +
+        'Exit codes: 0 ok (carbon read every line and, unless --no-verify, Graphite returned every point), ' +
+          '1 failure (carbon unreachable, carbon not reading for HEALTHLAKE_CARBON_TIMEOUT_MS, or points not in ' +
+          'Graphite: the data is archived, run the "healthlake replay" the message names), ' +
           '3 invalid input, 5 finished but some input was skipped (each skipped record is named in a warning), ' +
           '6 Google authorisation missing or expired (run "healthlake auth"), 7 another collect is running.',
       ) as Argv<CollectArgs>,
@@ -105,7 +128,11 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
         dryRun: argv['dry-run'],
       });
       const range = collectionRange(results, { from: argv.from, to: argv.to });
-      result = await runPipeline({ results, range, sinks: argv.sink, dryRun: argv['dry-run'] }, config, log);
+      result = await runPipeline(
+        { results, range, sinks: argv.sink, dryRun: argv['dry-run'], verify: argv.verify },
+        config,
+        log,
+      );
       printResult(result, argv, Date.now() - started);
       if (result.days === 0 && result.warnings.length === 0) {
         const what =
@@ -119,19 +146,22 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
       if (result.warnings.length > 0) process.exitCode = ExitCode.skippedInput;
       ok = true;
     } finally {
-      // Self-telemetry for checks/collector.yaml; a dry run collects nothing, so it reports nothing.
-      if (!argv['dry-run']) {
-        await reportRun({
-          statsd: config.statsd,
-          ok,
-          durationMs: Date.now() - started,
-          pointsWritten: Object.values(result?.sent ?? {}).reduce((a, b) => a + b, 0),
-          apiRequests: apiRequestCount(results),
-          errors: ok ? 0 : 1,
-          logger: log,
-        });
+      try {
+        // Self-telemetry for checks/collector.yaml; a dry run collects nothing, so it reports nothing.
+        if (!argv['dry-run']) {
+          await reportRun({
+            statsd: config.statsd,
+            ok,
+            durationMs: Date.now() - started,
+            pointsWritten: Object.values(result?.sent ?? {}).reduce((a, b) => a + b, 0),
+            apiRequests: apiRequestCount(results),
+            errors: ok ? 0 : 1,
+            logger: log,
+          });
+        }
+      } finally {
+        await release();
       }
-      await release();
     }
   },
 };
@@ -148,6 +178,7 @@ export function printResult(
           days: result.days,
           points: result.points,
           sent: result.sent,
+          verification: verificationJson(result.verification),
           skipped: result.warnings.length,
           warnings: result.warnings,
           range: result.range,
@@ -159,13 +190,16 @@ export function printResult(
     );
     return;
   }
-  const sent = Object.entries(result.sent)
-    .map(([sink, n]) => `${n} to ${sink}`)
-    .join(', ');
   const line =
     `${argv['dry-run'] ? 'dry run: ' : ''}${result.days} days ${result.range.from ?? '-'}..${result.range.to ?? '-'}, ` +
-    `${result.points} points (${sent || 'not sent'}), ${result.warnings.length} input records skipped, ${(ms / 1000).toFixed(1)} s`;
+    `${deliveryPhrase(result.points, result.sent, result.verification)}, ${result.warnings.length} input records skipped, ${(ms / 1000).toFixed(1)} s`;
   // When stdout carries the carbon lines (a dry run, or the stdout sink), the summary goes to stderr so they
   // stay machine-readable (e.g. piped into `nc host 2003`).
   (argv['dry-run'] || argv.sink?.includes('stdout') ? console.error : console.log)(line);
+}
+
+function verificationJson(v: VerificationSummary) {
+  const counts = (r: VerificationSummary['carbon']) =>
+    r && { written: r.written, confirmed: r.confirmed, notYetReadable: r.notYetReadable, ms: r.elapsedMs };
+  return { skipped: v.skipped ?? null, carbon: counts(v.carbon) ?? null, statsd: counts(v.statsd) ?? null };
 }

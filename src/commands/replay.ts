@@ -3,16 +3,23 @@ import type { Argv, CommandModule } from 'yargs';
 import { Archive } from '../archive/archive';
 import { updateSummary } from '../archive/summary-csv';
 import type { GlobalOptions } from '../cli';
-import { sendToSinks, type SinkName } from '../collect/pipeline';
+import { deliver, type SinkName } from '../collect/deliver';
 import { acquireCollectLock } from '../collect/lock';
 import { InputError } from '../errors';
 import { deriveDays } from '../metrics/derive';
 import { addDays } from '../util/civil-date';
 import { toPoints } from '../sinks/sink';
 import { commandContext } from './context';
-import { printResult, withRangeOptions, type RangeArgs } from './collect';
+import {
+  printResult,
+  SINK_DESCRIPTION,
+  withRangeOptions,
+  withVerifyOption,
+  type RangeArgs,
+  type VerifyArgs,
+} from './collect';
 
-interface ReplayArgs extends GlobalOptions, RangeArgs {
+interface ReplayArgs extends GlobalOptions, RangeArgs, VerifyArgs {
   sink: SinkName[];
   'time-zone': string;
   'dry-run': boolean;
@@ -25,13 +32,13 @@ export const replayCommand: CommandModule<GlobalOptions, ReplayArgs> = {
   describe:
     'Re-derive archived days and send them to the sinks again (for a Graphite that was down or rebuilt)',
   builder: (y: Argv<GlobalOptions>) =>
-    withRangeOptions(y)
+    withVerifyOption(withRangeOptions(y))
       .demandOption(['from', 'to'])
       .option('sink', {
         type: 'array',
         choices: ['carbon', 'statsd', 'stdout'] as const,
         default: ['carbon'],
-        describe: 'Where to write (see collect)',
+        describe: `Where to write: ${SINK_DESCRIPTION}`,
       })
       .option('time-zone', {
         type: 'string',
@@ -63,17 +70,18 @@ export const replayCommand: CommandModule<GlobalOptions, ReplayArgs> = {
         });
       }
       if (!argv['dry-run']) await updateSummary(path.join(config.dataDir, 'summary.csv'), metrics);
-      const sent = await sendToSinks(
+      const { sent, verification } = await deliver(
         metrics,
         argv['dry-run'] ? ['stdout'] : argv.sink,
         config,
         log,
         argv['time-zone'],
         { from, to },
+        { verify: argv.verify },
       );
       const points = toPoints(metrics, config.prefix).length;
       printResult(
-        { days: metrics.length, points, sent, warnings: [], range: { from, to }, metrics },
+        { days: metrics.length, points, sent, verification, warnings: [], range: { from, to }, metrics },
         argv,
         Date.now() - started,
       );

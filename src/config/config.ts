@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
+import { DEFAULT_CARBON_TIMEOUT_MS } from '../clients/carbon';
 import { InputError } from '../errors';
+import { DEFAULT_VERIFY_POLL_MS, DEFAULT_VERIFY_WAIT_MS } from '../verify/defaults';
 
 /**
  * Configuration comes from environment variables, or from a YAML file that uses the same names as keys
@@ -32,6 +34,9 @@ export const CONFIG_KEYS = [
   'HEALTHLAKE_STACK_CARBONLINK_PORT',
   'HEALTHLAKE_STACK_STATSD_ADMIN_PORT',
   'HEALTHLAKE_STATSD_FLUSH_MS',
+  'HEALTHLAKE_CARBON_TIMEOUT_MS',
+  'HEALTHLAKE_VERIFY_WAIT_MS',
+  'HEALTHLAKE_VERIFY_POLL_MS',
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -78,12 +83,20 @@ const schema = z.object({
   HEALTHLAKE_STACK_CARBONLINK_PORT: port.optional(),
   HEALTHLAKE_STACK_STATSD_ADMIN_PORT: port.optional(),
   HEALTHLAKE_STATSD_FLUSH_MS: z.coerce.number().int().min(100).default(1000),
+  // Delivery (see README "Running from cron"): how long carbon may take nothing before an attempt ends, and
+  // how long and how often read-back verification asks graphite-web for the written points.
+  HEALTHLAKE_CARBON_TIMEOUT_MS: z.coerce.number().int().min(100).default(DEFAULT_CARBON_TIMEOUT_MS),
+  HEALTHLAKE_VERIFY_WAIT_MS: z.coerce.number().int().min(0).default(DEFAULT_VERIFY_WAIT_MS),
+  HEALTHLAKE_VERIFY_POLL_MS: z.coerce.number().int().min(10).default(DEFAULT_VERIFY_POLL_MS),
 });
 
 export interface Config {
   seyrenUrl?: string;
   graphiteUrl: string;
-  carbon: { host: string; port: number };
+  /** timeoutMs: no progress on a carbon connection for this long ends the attempt. */
+  carbon: { host: string; port: number; timeoutMs: number };
+  /** Read-back verification through graphite-web: the bounded wait and the poll interval. */
+  verify: { waitMs: number; pollMs: number };
   statsd: { host: string; port: number; flushIntervalMs: number };
   prefix: string;
   dataDir: string;
@@ -146,7 +159,8 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   return {
     seyrenUrl: c.SEYREN_URL,
     graphiteUrl: c.GRAPHITE_URL,
-    carbon: { host: c.CARBON_HOST, port: c.CARBON_PORT },
+    carbon: { host: c.CARBON_HOST, port: c.CARBON_PORT, timeoutMs: c.HEALTHLAKE_CARBON_TIMEOUT_MS },
+    verify: { waitMs: c.HEALTHLAKE_VERIFY_WAIT_MS, pollMs: c.HEALTHLAKE_VERIFY_POLL_MS },
     statsd: { host: c.STATSD_HOST, port: c.STATSD_PORT, flushIntervalMs: c.HEALTHLAKE_STATSD_FLUSH_MS },
     prefix: c.HEALTHLAKE_PREFIX,
     dataDir: path.resolve(c.HEALTHLAKE_DATA_DIR ?? defaultDataDir(env)),
