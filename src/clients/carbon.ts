@@ -86,7 +86,9 @@ export class CarbonWriter {
     this.progress = new ProgressTimeout(options.progressTimeoutMs ?? DEFAULT_CARBON_TIMEOUT_MS, this.address);
     this.resend = resendOnce(this.logger, this.address);
     this.progressLog = new CarbonProgressLog(this.logger, this.address, {
-      intervalMs: options.progressLogIntervalMs ?? DEFAULT_PROGRESS_LOG_MS,
+      // At least twice per timeout, so a stuck write shows in the log before it gives up.
+      intervalMs:
+        options.progressLogIntervalMs ?? Math.min(DEFAULT_PROGRESS_LOG_MS, Math.ceil(this.progress.ms / 2)),
       timeoutMs: this.progress.ms,
       idleMs: () => this.progress.idleMs,
     });
