@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
@@ -7,7 +8,7 @@ import { Archive } from '../../src/archive/archive';
 import { addDays } from '../../src/util/civil-date';
 import { misbehavingCarbon, type MisbehavingCarbon } from '../support/misbehaving-carbon';
 import { freeTcpPort } from '../support/ports';
-import { runCli, type CliResult } from '../support/run-cli';
+import { CLI, runCli, type CliResult } from '../support/run-cli';
 import { udpReceiver, until } from '../support/udp-receiver';
 
 // The built CLI against carbon listeners that misbehave the way a stuck, crashing or overloaded carbon does
@@ -246,6 +247,36 @@ describe('delivery to a carbon that misbehaves', () => {
     } finally {
       await carbon.stop();
       await statsd.close();
+    }
+  }, 120_000);
+
+  it('releases the lock when cron kills a run that is stuck on carbon (SIGTERM from `timeout`)', async () => {
+    const carbon = await misbehavingCarbon('never-read', ['--rcvbuf', '4096']);
+    const e = { ...env(carbon.port, 1, graphitePort), HEALTHLAKE_CARBON_TIMEOUT_MS: '600000' };
+    try {
+      const child = spawn(process.execPath, [CLI, 'replay', '--from', HISTORY.from, '--to', HISTORY_TO], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '/tmp',
+          HEALTHLAKE_LOG_LEVEL: 'warn',
+          ...e,
+        },
+        stdio: 'ignore',
+      });
+      const exited = new Promise<number | null>((resolve) =>
+        child.once('exit', (_code, signal) => resolve(signal ? 143 : _code)),
+      );
+      // Writing has begun (and cannot finish: carbon reads nothing, the timeout is ten minutes).
+      await carbon.waitFor((x) => x.event === 'accepted');
+      expect(fs.existsSync(path.join(dataDir, 'collect.lock'))).toBe(true);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+
+      expect(fs.existsSync(path.join(dataDir, 'collect.lock'))).toBe(false);
+      const next = await collectTwoDays(e, '--dry-run');
+      expect(next.code).toBe(0);
+    } finally {
+      await carbon.stop();
     }
   }, 120_000);
 });
