@@ -1,23 +1,10 @@
-import net from 'node:net';
+import { eventually, pausedPeer } from '../../test/support/paused-peer';
 import { TcpAckMeter } from './tcp-ack-meter';
 
 describe('TcpAckMeter', () => {
   it('counts what the peer acknowledged, not what the kernel took, and reports progress once the peer reads', async () => {
-    let peer: net.Socket | undefined;
-    const server = net.createServer((s) => {
-      peer = s;
-      s.pause();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const client = net.createConnection({
-      port: (server.address() as net.AddressInfo).port,
-      host: '127.0.0.1',
-    });
-    await new Promise((resolve) => client.once('connect', resolve));
-    const meter = await TcpAckMeter.start(
-      { localPort: client.localPort as number, remotePort: client.remotePort as number },
-      10,
-    );
+    const { client, peer, endpoints, close } = await pausedPeer();
+    const meter = await TcpAckMeter.start(endpoints, 10);
     try {
       if (!meter.seesSendQueue) return; // not Linux: chunks taken count instead (see the next test)
       // Less than the kernel's send buffer takes, more than a peer that does not read acknowledges.
@@ -27,16 +14,14 @@ describe('TcpAckMeter', () => {
       );
       meter.took(bytes);
       // The peer reads nothing: part of the data stays unacknowledged in our send queue.
-      await until(() => meter.unacknowledged > 0 && meter.acknowledged > 0);
+      await eventually(() => meter.unacknowledged > 0 && meter.acknowledged > 0);
       const progress = meter.nextProgress(new AbortController().signal);
-      peer?.resume();
+      peer.resume();
       await progress;
-      await until(() => meter.acknowledged === bytes);
+      await eventually(() => meter.acknowledged === bytes);
     } finally {
       meter.stop();
-      client.destroy();
-      peer?.destroy();
-      server.close();
+      close();
     }
   });
 
@@ -50,11 +35,3 @@ describe('TcpAckMeter', () => {
     meter.stop();
   });
 });
-
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

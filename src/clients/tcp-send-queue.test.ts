@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { eventually, pausedPeer } from '../../test/support/paused-peer';
 import { parseSendQueue, sendQueueBytes } from './tcp-send-queue';
 
 // Shaped like the kernel's /proc/net/tcp: ports and queues in hex, a header line first.
@@ -27,37 +27,16 @@ describe('sendQueueBytes', () => {
   });
 
   it('sees the bytes a peer that does not read leaves in the send queue, and the queue empty once it reads', async () => {
-    let peer: net.Socket | undefined;
-    const server = net.createServer((s) => {
-      peer = s;
-      s.pause();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const client = net.createConnection({
-      port: (server.address() as net.AddressInfo).port,
-      host: '127.0.0.1',
-    });
-    await new Promise((resolve) => client.once('connect', resolve));
-    const endpoints = { localPort: client.localPort as number, remotePort: client.remotePort as number };
+    const { client, peer, endpoints, close } = await pausedPeer();
     try {
       if ((await sendQueueBytes(endpoints)) === undefined) return; // not Linux: nothing to see
       // More than the peer's receive buffer takes while it does not read.
       client.write(Buffer.alloc(8 * 1024 * 1024, 0x61));
-      await until(async () => ((await sendQueueBytes(endpoints)) ?? 0) > 0);
-      peer?.resume();
-      await until(async () => (await sendQueueBytes(endpoints)) === 0);
+      await eventually(async () => ((await sendQueueBytes(endpoints)) ?? 0) > 0);
+      peer.resume();
+      await eventually(async () => (await sendQueueBytes(endpoints)) === 0);
     } finally {
-      client.destroy();
-      peer?.destroy();
-      server.close();
+      close();
     }
   });
 });
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Archive } from '../../src/archive/archive';
+import { DAILY_METRICS } from '../../src/metrics/metric-names';
 import { graphiteClient } from '../support/graphite-fixtures';
 import { integrationStack } from '../support/integration-stack';
 import { runCli } from '../support/run-cli';
@@ -14,16 +15,6 @@ import { runCli } from '../support/run-cli';
 // Debian's whisper-create: carbon writes into an existing file whatever its schema says.
 
 const DAY = 86400;
-const METRICS = [
-  'steps',
-  'heart.resting',
-  'heart.average',
-  'heart.max_sustained',
-  'sleep.minutes_before',
-  'sleep.minutes_after',
-  'sleep.longest_episode',
-  'worked',
-];
 const SAMPLE = { from: '2026-08-18', to: '2026-11-15' };
 
 let dataDir: string;
@@ -45,7 +36,7 @@ function env(prefix: string, extra: Record<string, string> = {}): Record<string,
 
 /** Creates every daily metric's whisper file under `prefix` with these archives, before carbon does. */
 function createWhisperFiles(prefix: string, archives: string[], options: string[] = []): void {
-  for (const metric of METRICS) {
+  for (const metric of DAILY_METRICS) {
     const file = path.join(integrationStack().root, 'whisper', ...`${prefix}.${metric}`.split('.')) + '.wsp';
     fs.mkdirSync(path.dirname(file), { recursive: true });
     execFileSync('/usr/bin/whisper-create', [file, ...archives, ...options]);
