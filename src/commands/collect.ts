@@ -8,8 +8,7 @@ import { reportRun } from '../collect/telemetry';
 import { ExitCode, InputError } from '../errors';
 import type { SourceResult } from '../sources/day-record';
 import { isCivilDate } from '../util/civil-date';
-import { deliveryPhrase } from '../verify/report';
-import type { VerificationSummary } from '../verify/verify-delivery';
+import { deliveryPhrase, verificationJson } from '../verify/report';
 import { commandContext } from './context';
 
 export interface RangeArgs {
@@ -196,10 +195,4 @@ export function printResult(
   // When stdout carries the carbon lines (a dry run, or the stdout sink), the summary goes to stderr so they
   // stay machine-readable (e.g. piped into `nc host 2003`).
   (argv['dry-run'] || argv.sink?.includes('stdout') ? console.error : console.log)(line);
-}
-
-function verificationJson(v: VerificationSummary) {
-  const counts = (r: VerificationSummary['carbon']) =>
-    r && { written: r.written, confirmed: r.confirmed, notYetReadable: r.notYetReadable, ms: r.elapsedMs };
-  return { skipped: v.skipped ?? null, carbon: counts(v.carbon) ?? null, statsd: counts(v.statsd) ?? null };
 }

@@ -1,5 +1,5 @@
 import type { PointProblem, ReadBackReport } from './read-back';
-import { deliveryPhrase, formatVerificationFailure } from './report';
+import { deliveryPhrase, formatVerificationFailure, verificationJson } from './report';
 
 const DAY = 86400;
 const day = (date: string) => Date.parse(`${date}T00:00:00Z`) / 1000;
@@ -171,5 +171,20 @@ describe('deliveryPhrase', () => {
     );
     expect(deliveryPhrase(15, { stdout: 15 }, {})).toBe('15 points (15 to stdout)');
     expect(deliveryPhrase(15, {}, {})).toBe('15 points (not sent)');
+  });
+});
+
+describe('verificationJson', () => {
+  it('gives the counts per channel for --json, or why nothing was read back', () => {
+    expect(verificationJson({ carbon: report([]) })).toEqual({
+      skipped: null,
+      carbon: { written: 709, confirmed: 709, notYetReadable: 0, ms: 1500 },
+      statsd: null,
+    });
+    expect(verificationJson({ skipped: '--no-verify' })).toEqual({
+      skipped: '--no-verify',
+      carbon: null,
+      statsd: null,
+    });
   });
 });

@@ -203,3 +203,12 @@ export function deliveryPhrase(
   }
   return parts.join(', ');
 }
+
+/** The verification part of `--json` output: counts per channel, or why nothing was read back. */
+export function verificationJson(v: { skipped?: string; carbon?: ReadBackReport; statsd?: ReadBackReport }) {
+  const counts = (r: ReadBackReport | undefined) =>
+    r
+      ? { written: r.written, confirmed: r.confirmed, notYetReadable: r.notYetReadable, ms: r.elapsedMs }
+      : null;
+  return { skipped: v.skipped ?? null, carbon: counts(v.carbon), statsd: counts(v.statsd) };
+}
