@@ -11,11 +11,12 @@ Modes:
   slow-read          read --chunk bytes every --every-ms until end of stream, then close (as carbon does)
 
 Every event is one JSON line on stdout: listening (with the port), accepted, reset, closed (bytes read and
-their sha256). Runs until SIGTERM.
+their sha256). Runs until SIGTERM, or until its stdin closes: a test runner that dies leaves no listener behind.
 """
 import argparse
 import hashlib
 import json
+import os
 import socket
 import struct
 import sys
@@ -75,6 +76,7 @@ def main():
     parser.add_argument("--chunk", type=int, default=16384)
     parser.add_argument("--every-ms", type=float, default=10)
     args = parser.parse_args()
+    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
 
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
