@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
+import { DEFAULT_CARBON_TIMEOUT_MS } from '../clients/carbon';
 import { InputError } from '../errors';
+import { DEFAULT_VERIFY_POLL_MS, DEFAULT_VERIFY_WAIT_MS } from '../verify/defaults';
 
 /**
  * Configuration comes from environment variables, or from a YAML file that uses the same names as keys
@@ -36,6 +38,9 @@ export const CONFIG_KEYS = [
   'HEALTHLAKE_STACK_NODE_BASE_PORT',
   'HEALTHLAKE_STATSD_FLUSH_MS',
   'GRAPHITE_CLUSTER_URLS',
+  'HEALTHLAKE_CARBON_TIMEOUT_MS',
+  'HEALTHLAKE_VERIFY_WAIT_MS',
+  'HEALTHLAKE_VERIFY_POLL_MS',
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -99,6 +104,11 @@ const schema = z.object({
     )
     .pipe(z.array(url)),
   HEALTHLAKE_STATSD_FLUSH_MS: z.coerce.number().int().min(100).default(1000),
+  // Delivery (see README "Running from cron"): how long carbon may take nothing before an attempt ends, and
+  // how long and how often read-back verification asks graphite-web for the written points.
+  HEALTHLAKE_CARBON_TIMEOUT_MS: z.coerce.number().int().min(100).default(DEFAULT_CARBON_TIMEOUT_MS),
+  HEALTHLAKE_VERIFY_WAIT_MS: z.coerce.number().int().min(0).default(DEFAULT_VERIFY_WAIT_MS),
+  HEALTHLAKE_VERIFY_POLL_MS: z.coerce.number().int().min(10).default(DEFAULT_VERIFY_POLL_MS),
 });
 
 export interface Config {
@@ -106,7 +116,10 @@ export interface Config {
   graphiteUrl: string;
   /** The node graphite-webs GRAPHITE_URL federates (GRAPHITE_CLUSTER_URLS); empty when not declared. */
   graphiteClusterUrls: string[];
-  carbon: { host: string; port: number };
+  /** timeoutMs: no progress on a carbon connection for this long ends the attempt. */
+  carbon: { host: string; port: number; timeoutMs: number };
+  /** Read-back verification through graphite-web: the bounded wait and the poll interval. */
+  verify: { waitMs: number; pollMs: number };
   statsd: { host: string; port: number; flushIntervalMs: number };
   prefix: string;
   dataDir: string;
@@ -185,7 +198,8 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     seyrenUrl: c.SEYREN_URL,
     graphiteUrl: c.GRAPHITE_URL,
     graphiteClusterUrls: c.GRAPHITE_CLUSTER_URLS,
-    carbon: { host: c.CARBON_HOST, port: c.CARBON_PORT },
+    carbon: { host: c.CARBON_HOST, port: c.CARBON_PORT, timeoutMs: c.HEALTHLAKE_CARBON_TIMEOUT_MS },
+    verify: { waitMs: c.HEALTHLAKE_VERIFY_WAIT_MS, pollMs: c.HEALTHLAKE_VERIFY_POLL_MS },
     statsd: { host: c.STATSD_HOST, port: c.STATSD_PORT, flushIntervalMs: c.HEALTHLAKE_STATSD_FLUSH_MS },
     prefix: c.HEALTHLAKE_PREFIX,
     dataDir: path.resolve(c.HEALTHLAKE_DATA_DIR ?? defaultDataDir(env)),
