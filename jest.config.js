@@ -7,6 +7,8 @@ const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  // A test file that loaded nock gets it restored, so it cannot intercept the next file's requests.
+  setupFilesAfterEnv: ['<rootDir>/test/support/nock-per-file.ts'],
 };
 const integration = {
   ...base,

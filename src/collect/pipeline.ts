@@ -6,20 +6,18 @@ import { deriveDays } from '../metrics/derive';
 import { withheldReport } from '../metrics/withheld';
 import { addDays } from '../util/civil-date';
 import type { DailyMetrics } from '../metrics/metric-names';
-import { CarbonSink } from '../sinks/carbon-sink';
-import { toPoints, type Sink } from '../sinks/sink';
-import { StatsdSink } from '../sinks/statsd-sink';
-import { StdoutSink } from '../sinks/stdout-sink';
+import { toPoints } from '../sinks/sink';
 import type { DateRange, DayRecord, SourceResult, SourceWarning } from '../sources/day-record';
-import { localParts } from '../util/timezone';
 import type { Logger } from '../util/log';
+import type { VerificationSummary } from '../verify/verify-delivery';
+import { deliver, type SinkName } from './deliver';
 
 /**
  * source → day records → archive → daily metrics → sinks. The archive is written before anything is sent,
  * so a sink that fails loses nothing: `healthlake replay` sends the same days again later.
  */
 
-export type SinkName = 'carbon' | 'statsd' | 'stdout';
+export type { SinkName } from './deliver';
 
 export interface PipelineInput {
   /** What the sources read, each already limited to the wanted range (plus D+1 for sleep after). */
@@ -27,12 +25,15 @@ export interface PipelineInput {
   range: DateRange;
   sinks: SinkName[];
   dryRun: boolean;
+  /** Read the written points back through graphite-web (default true). */
+  verify?: boolean;
 }
 
 export interface PipelineResult {
   days: number;
   points: number;
   sent: Record<string, number>;
+  verification: VerificationSummary;
   warnings: SourceWarning[];
   range: { from?: string; to?: string };
   metrics: DailyMetrics[];
@@ -92,75 +93,31 @@ export async function runPipeline(
   }
 
   const timeZone = input.results.find((r) => r.source !== 'working-days')?.timeZone ?? 'UTC';
-  const sent = await sendToSinks(
+  const { sent, verification } = await deliver(
     metrics,
     input.dryRun ? ['stdout'] : input.sinks,
     config,
     log,
     timeZone,
     range,
+    { verify: input.verify ?? true },
   );
   const points = toPoints(metrics, config.prefix).length;
   const withheld = metrics.flatMap((m) => (m.withheld ? [{ date: m.date, metrics: m.withheld }] : []));
   const otherOffsetDays = input.results
     .flatMap((r) => r.otherOffsetDays ?? [])
     .filter((d) => (!range.from || d >= range.from) && (!range.to || d <= range.to));
-  return { days: metrics.length, points, sent, warnings, range, metrics, withheld, otherOffsetDays };
-}
-
-/** Sends the days' points to each sink; a failing sink names what to replay. */
-export async function sendToSinks(
-  metrics: DailyMetrics[],
-  sinkNames: SinkName[],
-  config: Config,
-  log: Logger,
-  timeZone: string,
-  range: { from?: string; to?: string },
-): Promise<Record<string, number>> {
-  const points = toPoints(metrics, config.prefix);
-  const sent: Record<string, number> = {};
-  for (const name of sinkNames) {
-    const sink = createSink(name, config, log, timeZone, range);
-    try {
-      await sink.write(points);
-    } finally {
-      await sink.close();
-    }
-    sent[name] = name === 'statsd' ? (sink as StatsdSink).sent : points.length;
-    log.info({ sink: name, points: sent[name] }, `sent to ${name}`);
-  }
-  return sent;
-}
-
-function createSink(
-  name: SinkName,
-  config: Config,
-  log: Logger,
-  timeZone: string,
-  range: { from?: string; to?: string },
-): Sink {
-  switch (name) {
-    case 'carbon':
-      return new CarbonSink({
-        host: config.carbon.host,
-        port: config.carbon.port,
-        logger: log,
-        replayRange: range.from && range.to ? { from: range.from, to: range.to } : undefined,
-      });
-    case 'statsd':
-      return new StatsdSink({
-        host: config.statsd.host,
-        port: config.statsd.port,
-        today: todayIn(timeZone),
-        logger: log,
-      });
-    case 'stdout':
-      return new StdoutSink(process.stdout);
-  }
-}
-
-export function todayIn(timeZone: string, now = Date.now()): string {
-  return localParts(now, timeZone).date;
+  return {
+    days: metrics.length,
+    points,
+    sent,
+    verification,
+    warnings,
+    range,
+    metrics,
+    withheld,
+    otherOffsetDays,
+  };
 }
 
 function inRange(date: string, range: { from?: string; to?: string }): boolean {

@@ -38,6 +38,10 @@ export interface SourceOptions {
   googleClient?: GoogleHealthApi;
   /** A dry run archives nothing, raw API answers included. */
   dryRun?: boolean;
+  /** google-health: fetch again days the archive already holds (default: only those not settled yet). */
+  refetch?: boolean;
+  /** google-health: the scopes granted; by default read from the stored token (a test client: unknown). */
+  grantedScopes?: readonly string[];
 }
 
 /**
@@ -105,7 +109,8 @@ async function workingDaysResult(
 
 /**
  * The Google Health API. Without --from/--to it reads the last 7 days up to today in the user's zone (a late
- * sync is picked up by the next runs); with --to it reads the 7 days up to it, plus D+1 for sleep after.
+ * sync is picked up by the next runs); with --to it reads the 7 days up to it, plus D+1 for sleep after. Days
+ * the archive holds as settled are taken from it, not fetched again (unless `refetch`).
  */
 async function readGoogleHealthSource(o: SourceOptions): Promise<SourceResult[]> {
   const to = o.range.to;
@@ -113,11 +118,16 @@ async function readGoogleHealthSource(o: SourceOptions): Promise<SourceResult[]>
     from: o.range.from ?? (to !== undefined ? addDays(to, -(DEFAULT_WINDOW_DAYS - 1)) : undefined),
     to: to !== undefined ? addDays(to, 1) : undefined,
   };
-  const client = o.googleClient ?? createGoogleHealthClient(o);
+  const { client, grantedScopes } = o.googleClient
+    ? { client: o.googleClient, grantedScopes: o.grantedScopes }
+    : await createGoogleHealthClient(o);
   const health = await readGoogleHealth({
     client,
     range,
-    archive: o.dryRun ? undefined : new Archive(o.dataDir),
+    archive: new Archive(o.dataDir),
+    dryRun: o.dryRun,
+    refetch: o.refetch,
+    grantedScopes,
     logger: o.log,
     progress: o.progress,
   });
@@ -128,6 +138,8 @@ async function readGoogleHealthSource(o: SourceOptions): Promise<SourceResult[]>
       to: health.range.to,
       days: health.days.size,
       requests: health.inputs,
+      fetchedDays: health.fetchedDays,
+      archivedDays: health.archivedDays,
       timeZone: health.timeZone,
       skipped: health.warnings.length,
     },
@@ -139,14 +151,22 @@ async function readGoogleHealthSource(o: SourceOptions): Promise<SourceResult[]>
   return results;
 }
 
-function createGoogleHealthClient(o: SourceOptions): GoogleHealthClient {
+async function createGoogleHealthClient(
+  o: SourceOptions,
+): Promise<{ client: GoogleHealthClient; grantedScopes: readonly string[] }> {
   if (!o.config)
     throw new HealthlakeError('--source google-health needs the configuration (a bug: none passed)');
-  return new GoogleHealthClient({
+  const token = googleAccessToken(o.config, o.log);
+  // Read first: without a stored authorisation this is the one-line "run `healthlake auth`" (exit 6).
+  const grantedScopes = o.grantedScopes ?? (await token.grantedScopes());
+  const client = new GoogleHealthClient({
     baseUrl: o.config.google.apiUrl,
-    ...googleAccessToken(o.config, o.log),
+    accessToken: token.accessToken,
+    onUnauthorized: token.onUnauthorized,
+    requestsPerMinute: o.config.google.requestsPerMinute,
     logger: o.log,
   });
+  return { client, grantedScopes };
 }
 
 /**

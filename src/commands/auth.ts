@@ -1,13 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalOptions } from '../cli';
-import {
-  HEALTH_SCOPES,
-  HEALTH_SCOPE_PREFIX,
-  authorize,
-  createOAuthClient,
-  resolveClientCredentials,
-  tokenProvider,
-} from '../auth/google-oauth';
+import { authorize, createOAuthClient, resolveClientCredentials, tokenProvider } from '../auth/google-oauth';
+import { missingHealthScopes, shortScope } from '../auth/scopes';
 import { createTokenStore, fileModeOf, type StoredToken } from '../auth/token-store';
 import { ExitCode } from '../errors';
 import { commandContext } from './context';
@@ -31,15 +25,13 @@ interface AuthStatusArgs extends GlobalOptions {
 const CLIENT_FILE_OPTION = {
   type: 'string',
   describe:
-    'OAuth client JSON downloaded from the Cloud console ({"installed": {client_id, client_secret}}); ' +
-    'default GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET',
+    'OAuth client JSON downloaded from the Cloud console: {"installed": …} (Desktop app: loopback redirect) or ' +
+    '{"web": …} (Web application with the redirect https://www.google.com: paste the address); default ' +
+    'GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET (GOOGLE_CLIENT_TYPE desktop or web)',
 } as const;
 
 /** A "Testing" consent screen (External) ends authorisations 7 days after consent. */
 const TESTING_CONSENT_DAYS = 7;
-
-const shortScope = (s: string) =>
-  s.startsWith(HEALTH_SCOPE_PREFIX) ? s.slice(HEALTH_SCOPE_PREFIX.length) : s;
 
 export const authStatusCommand: CommandModule<GlobalOptions, AuthStatusArgs> = {
   command: 'status',
@@ -55,7 +47,8 @@ export const authStatusCommand: CommandModule<GlobalOptions, AuthStatusArgs> = {
       })
       .option('client-file', CLIENT_FILE_OPTION)
       .epilog(
-        `Exit codes: 0 ok, 6 no usable authorisation (run "healthlake auth"), 1 the check failed otherwise.`,
+        'Exit codes: 0 ok, 5 a Google Health scope was not granted (shown as MISSING), 6 no usable ' +
+          'authorisation (run "healthlake auth"), 1 the check failed otherwise.',
       ) as Argv<AuthStatusArgs>,
   handler: async (argv) => {
     const { config, log } = commandContext(argv);
@@ -75,7 +68,7 @@ export const authStatusCommand: CommandModule<GlobalOptions, AuthStatusArgs> = {
     } else {
       printStatus(status, checked);
     }
-    if (status.missingScopes.length > 0) process.exitCode = ExitCode.failure;
+    if (status.missingScopes.length > 0) process.exitCode = ExitCode.skippedInput;
   },
 };
 
@@ -94,14 +87,19 @@ const authConsentCommand: CommandModule<GlobalOptions, AuthArgs> = {
       .option('client-file', CLIENT_FILE_OPTION)
       .epilog(
         'Asks for read-only Google Health scopes (activity, health metrics, sleep, settings) plus "openid email" ' +
-          'to show the account. The token is stored in the data directory, mode 0600. Exit codes: 0 ok, ' +
-          '1 failure or a health scope not granted, 3 no OAuth client configured.',
+          'to show the account. A Desktop app client gets the code through a loopback redirect; a Web ' +
+          "application client (redirect https://www.google.com, as Google's setup guide creates it) through the " +
+          'address you paste. The token is stored in the data directory, mode 0600. Exit codes: 0 ok, 1 failure, ' +
+          '3 no usable OAuth client configured, 5 a health scope was not granted (collection skips its data).',
       ) as Argv<AuthArgs>,
   handler: async (argv) => {
     const { config, log } = commandContext(argv);
     const credentials = resolveClientCredentials({ ...config.google, clientFile: argv['client-file'] });
     const store = createTokenStore(config.dataDir);
-    log.info({ stage: 'auth', file: store.file, noBrowser: !argv.browser }, 'starting Google consent');
+    log.info(
+      { stage: 'auth', file: store.file, client: credentials.kind, noBrowser: !argv.browser },
+      'starting Google consent',
+    );
     const { token, missingScopes } = await authorize({
       ...credentials,
       store,
@@ -113,10 +111,10 @@ const authConsentCommand: CommandModule<GlobalOptions, AuthArgs> = {
     );
     if (missingScopes.length > 0) {
       console.error(
-        `healthlake: Google did not grant ${missingScopes.map(shortScope).join(', ')}; collection needs them: ` +
-          'run `healthlake auth` again and tick every box on the consent screen',
+        `healthlake: Google did not grant ${missingScopes.map(shortScope).join(', ')}; collect skips the data ` +
+          'they open and names them. To collect everything, run `healthlake auth` again and tick every box',
       );
-      process.exitCode = ExitCode.failure;
+      process.exitCode = ExitCode.skippedInput;
     }
   },
 };
@@ -155,7 +153,7 @@ export function describeToken(token: StoredToken, file: string, now: number): To
     modeTooOpen: mode !== undefined && (parseInt(mode, 8) & 0o077) !== 0,
     account: token.account ?? null,
     scopes,
-    missingScopes: HEALTH_SCOPES.filter((s) => !scopes.includes(s)),
+    missingScopes: missingHealthScopes(token.scope),
     refreshToken: token.refresh_token.length > 0,
     accessTokenExpiry: token.expiry_date !== undefined ? new Date(token.expiry_date).toISOString() : null,
     accessTokenExpired: token.expiry_date !== undefined ? token.expiry_date <= now : null,

@@ -8,6 +8,7 @@ import { reportRun } from '../collect/telemetry';
 import { ExitCode, InputError } from '../errors';
 import type { SourceResult } from '../sources/day-record';
 import { isCivilDate } from '../util/civil-date';
+import { deliveryPhrase, verificationJson } from '../verify/report';
 import { commandContext } from './context';
 
 export interface RangeArgs {
@@ -15,12 +16,17 @@ export interface RangeArgs {
   to?: string;
 }
 
-interface CollectArgs extends GlobalOptions, RangeArgs {
+export interface VerifyArgs {
+  verify: boolean;
+}
+
+interface CollectArgs extends GlobalOptions, RangeArgs, VerifyArgs {
   source: SourceName;
   path?: string;
   'working-days'?: string;
   sink: SinkName[];
   'dry-run': boolean;
+  refetch: boolean;
   'export-timezone': 'wearer' | 'profile' | 'local' | 'utc';
   json: boolean;
 }
@@ -40,11 +46,27 @@ export function withRangeOptions<T>(y: Argv<T>): Argv<T & RangeArgs> {
     }) as Argv<T & RangeArgs>;
 }
 
+export const SINK_DESCRIPTION =
+  'carbon (timestamped, CARBON_HOST:CARBON_PORT), statsd (gauges for today only; UDP cannot be verified ' +
+  'point by point, so the gauges are read back from Graphite, stats.gauges.<prefix>.*, after statsD flushes), ' +
+  'stdout (carbon lines)';
+
+export function withVerifyOption<T>(y: Argv<T>): Argv<T & VerifyArgs> {
+  return y.option('verify', {
+    type: 'boolean',
+    default: true,
+    describe:
+      'Read every written point back through graphite-web (GRAPHITE_URL) and fail unless it is there with ' +
+      'its value (waits up to HEALTHLAKE_VERIFY_WAIT_MS); skipped with a warning when graphite-web does not ' +
+      'answer. --no-verify: trust carbon having read every line',
+  }) as Argv<T & VerifyArgs>;
+}
+
 export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
   command: 'collect',
   describe: 'Read health data, derive the daily metrics, archive them and write them to Graphite',
   builder: (y: Argv<GlobalOptions>) =>
-    withRangeOptions(y)
+    withVerifyOption(withRangeOptions(y))
       .option('source', {
         choices: ['takeout', 'sample', 'google-health'] as const,
         demandOption: true,
@@ -64,13 +86,19 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
         type: 'array',
         choices: ['carbon', 'statsd', 'stdout'] as const,
         default: ['carbon'],
-        describe:
-          'Where to write: carbon (timestamped, CARBON_HOST:CARBON_PORT), statsd (gauges for today only), stdout (carbon lines)',
+        describe: `Where to write: ${SINK_DESCRIPTION}`,
       })
       .option('dry-run', {
         type: 'boolean',
         default: false,
         describe: 'Print the carbon lines; archive and send nothing',
+      })
+      .option('refetch', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'google-health: fetch again days the archive already holds. Without it a backfill resumes: a day ' +
+          'fetched at least 7 days after it ended is read from the archive, not asked of Google again',
       })
       .option('export-timezone', {
         choices: ['wearer', 'profile', 'local', 'utc'] as const,
@@ -82,8 +110,11 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
       .epilog(
-        'Exit codes: 0 ok, 1 failure (e.g. carbon unreachable: the data is archived, run "healthlake replay"), ' +
-          '3 invalid input, 5 finished but some input was skipped or a metric withheld (each named in a warning), ' +
+        'Exit codes: 0 ok (carbon read every line and, unless --no-verify, Graphite returned every point), ' +
+          '1 failure (carbon unreachable, carbon not reading for HEALTHLAKE_CARBON_TIMEOUT_MS, or points not in ' +
+          'Graphite: the data is archived, run the "healthlake replay" the message names), ' +
+          '3 invalid input, 5 finished but some input was skipped or a metric withheld, or a Google scope was not ' +
+          'granted (each named in a warning), ' +
           '6 Google authorisation missing or expired (run "healthlake auth"), 7 another collect is running.',
       ) as Argv<CollectArgs>,
   handler: async (argv) => {
@@ -105,9 +136,14 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
         log,
         config,
         dryRun: argv['dry-run'],
+        refetch: argv.refetch,
       });
       const range = collectionRange(results, { from: argv.from, to: argv.to });
-      result = await runPipeline({ results, range, sinks: argv.sink, dryRun: argv['dry-run'] }, config, log);
+      result = await runPipeline(
+        { results, range, sinks: argv.sink, dryRun: argv['dry-run'], verify: argv.verify },
+        config,
+        log,
+      );
       printResult(result, argv, Date.now() - started, readTime(results));
       if (result.days === 0 && result.warnings.length === 0) {
         const what =
@@ -121,19 +157,22 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
       if (result.warnings.length > 0) process.exitCode = ExitCode.skippedInput;
       ok = true;
     } finally {
-      // Self-telemetry for checks/collector.yaml; a dry run collects nothing, so it reports nothing.
-      if (!argv['dry-run']) {
-        await reportRun({
-          statsd: config.statsd,
-          ok,
-          durationMs: Date.now() - started,
-          pointsWritten: Object.values(result?.sent ?? {}).reduce((a, b) => a + b, 0),
-          apiRequests: apiRequestCount(results),
-          errors: ok ? 0 : 1,
-          logger: log,
-        });
+      try {
+        // Self-telemetry for checks/collector.yaml; a dry run collects nothing, so it reports nothing.
+        if (!argv['dry-run']) {
+          await reportRun({
+            statsd: config.statsd,
+            ok,
+            durationMs: Date.now() - started,
+            pointsWritten: Object.values(result?.sent ?? {}).reduce((a, b) => a + b, 0),
+            apiRequests: apiRequestCount(results),
+            errors: ok ? 0 : 1,
+            logger: log,
+          });
+        }
+      } finally {
+        await release();
       }
-      await release();
     }
   },
 };
@@ -157,6 +196,7 @@ export function printResult(
           days: result.days,
           points: result.points,
           sent: result.sent,
+          verification: verificationJson(result.verification),
           skipped: result.warnings.length,
           warnings: result.warnings,
           withheld: result.withheld,
@@ -171,13 +211,10 @@ export function printResult(
     );
     return;
   }
-  const sent = Object.entries(result.sent)
-    .map(([sink, n]) => `${n} to ${sink}`)
-    .join(', ');
   const withheld = result.withheld.reduce((n, d) => n + d.metrics.length, 0);
   const line =
     `${argv['dry-run'] ? 'dry run: ' : ''}${result.days} days ${result.range.from ?? '-'}..${result.range.to ?? '-'}, ` +
-    `${result.points} points (${sent || 'not sent'}), ${result.warnings.length} input records skipped, ` +
+    `${deliveryPhrase(result.points, result.sent, result.verification)}, ${result.warnings.length} input records skipped, ` +
     (withheld > 0 ? `${withheld} points withheld, ` : '') +
     (result.otherOffsetDays.length > 0
       ? `${result.otherOffsetDays.length} days cut at another UTC offset than the profile zone's, `

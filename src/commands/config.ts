@@ -24,6 +24,9 @@ export const configCommand: CommandModule<GlobalOptions, ConfigArgs> = {
       HEALTHLAKE_PREFIX: config.prefix,
       HEALTHLAKE_DATA_DIR: config.dataDir,
       GOOGLE_CLIENT_ID: config.google.clientId,
+      HEALTHLAKE_CARBON_TIMEOUT_MS: config.carbon.timeoutMs,
+      HEALTHLAKE_VERIFY_WAIT_MS: config.verify.waitMs,
+      HEALTHLAKE_VERIFY_POLL_MS: config.verify.pollMs,
     };
     const rows = CONFIG_KEYS.filter((k) => k in effective || SECRET_KEYS.has(k)).map((key) => {
       const value = SECRET_KEYS.has(key)

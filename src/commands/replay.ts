@@ -3,7 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { Archive } from '../archive/archive';
 import { updateSummary } from '../archive/summary-csv';
 import type { GlobalOptions } from '../cli';
-import { sendToSinks, type SinkName } from '../collect/pipeline';
+import { deliver, type SinkName } from '../collect/deliver';
 import { acquireCollectLock } from '../collect/lock';
 import { ExitCode, InputError } from '../errors';
 import { deriveDays } from '../metrics/derive';
@@ -11,9 +11,16 @@ import { withheldReport } from '../metrics/withheld';
 import { addDays } from '../util/civil-date';
 import { toPoints } from '../sinks/sink';
 import { commandContext } from './context';
-import { printResult, withRangeOptions, type RangeArgs } from './collect';
+import {
+  printResult,
+  SINK_DESCRIPTION,
+  withRangeOptions,
+  withVerifyOption,
+  type RangeArgs,
+  type VerifyArgs,
+} from './collect';
 
-interface ReplayArgs extends GlobalOptions, RangeArgs {
+interface ReplayArgs extends GlobalOptions, RangeArgs, VerifyArgs {
   sink: SinkName[];
   'time-zone': string;
   'dry-run': boolean;
@@ -26,13 +33,13 @@ export const replayCommand: CommandModule<GlobalOptions, ReplayArgs> = {
   describe:
     'Re-derive archived days and send them to the sinks again (for a Graphite that was down or rebuilt)',
   builder: (y: Argv<GlobalOptions>) =>
-    withRangeOptions(y)
+    withVerifyOption(withRangeOptions(y))
       .demandOption(['from', 'to'])
       .option('sink', {
         type: 'array',
         choices: ['carbon', 'statsd', 'stdout'] as const,
         default: ['carbon'],
-        describe: 'Where to write (see collect)',
+        describe: `Where to write: ${SINK_DESCRIPTION}`,
       })
       .option('time-zone', {
         type: 'string',
@@ -67,13 +74,14 @@ export const replayCommand: CommandModule<GlobalOptions, ReplayArgs> = {
         });
       }
       if (!argv['dry-run']) await updateSummary(path.join(config.dataDir, 'summary.csv'), metrics);
-      const sent = await sendToSinks(
+      const { sent, verification } = await deliver(
         metrics,
         argv['dry-run'] ? ['stdout'] : argv.sink,
         config,
         log,
         argv['time-zone'],
         { from, to },
+        { verify: argv.verify },
       );
       const points = toPoints(metrics, config.prefix).length;
       const withheld = metrics.flatMap((m) => (m.withheld ? [{ date: m.date, metrics: m.withheld }] : []));
@@ -82,6 +90,7 @@ export const replayCommand: CommandModule<GlobalOptions, ReplayArgs> = {
           days: metrics.length,
           points,
           sent,
+          verification,
           warnings: report.warnings,
           range: { from, to },
           metrics,

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
+import { DEFAULT_CARBON_TIMEOUT_MS } from '../clients/carbon';
 import { InputError } from '../errors';
+import { DEFAULT_VERIFY_POLL_MS, DEFAULT_VERIFY_WAIT_MS } from '../verify/defaults';
 
 /**
  * Configuration comes from environment variables, or from a YAML file that uses the same names as keys
@@ -22,6 +24,8 @@ export const CONFIG_KEYS = [
   'GOOGLE_CLIENT_ID',
   'GOOGLE_CLIENT_SECRET',
   'GOOGLE_HEALTH_API_URL',
+  'GOOGLE_CLIENT_TYPE',
+  'GOOGLE_HEALTH_REQUESTS_PER_MINUTE',
   'SEYREN_AUTH_HEADER',
   'GRAPHITE_AUTH_HEADER',
   'SEYREN_USER',
@@ -34,6 +38,9 @@ export const CONFIG_KEYS = [
   'HEALTHLAKE_STACK_NODE_BASE_PORT',
   'HEALTHLAKE_STATSD_FLUSH_MS',
   'GRAPHITE_CLUSTER_URLS',
+  'HEALTHLAKE_CARBON_TIMEOUT_MS',
+  'HEALTHLAKE_VERIFY_WAIT_MS',
+  'HEALTHLAKE_VERIFY_POLL_MS',
   'HEALTHLAKE_IMPORT_THREADS',
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -71,6 +78,10 @@ const schema = z.object({
   GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
   // Tests point it at a double; pointed at the retired api.fitbit.com it gets the 410 explanation.
   GOOGLE_HEALTH_API_URL: url.default('https://health.googleapis.com/v4'),
+  // The kind of OAuth client GOOGLE_CLIENT_ID names (a client file says it itself): how `auth` gets the code.
+  GOOGLE_CLIENT_TYPE: z.enum(['desktop', 'web']).default('desktop'),
+  // Google allows 300 requests per minute per user; more than that would be throttled by design.
+  GOOGLE_HEALTH_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(300).default(120),
   SEYREN_AUTH_HEADER: z.string().min(1).optional(),
   GRAPHITE_AUTH_HEADER: z.string().min(1).optional(),
   SEYREN_USER: z.string().min(1).optional(),
@@ -94,6 +105,11 @@ const schema = z.object({
     )
     .pipe(z.array(url)),
   HEALTHLAKE_STATSD_FLUSH_MS: z.coerce.number().int().min(100).default(1000),
+  // Delivery (see README "Running from cron"): how long carbon may take nothing before an attempt ends, and
+  // how long and how often read-back verification asks graphite-web for the written points.
+  HEALTHLAKE_CARBON_TIMEOUT_MS: z.coerce.number().int().min(100).default(DEFAULT_CARBON_TIMEOUT_MS),
+  HEALTHLAKE_VERIFY_WAIT_MS: z.coerce.number().int().min(0).default(DEFAULT_VERIFY_WAIT_MS),
+  HEALTHLAKE_VERIFY_POLL_MS: z.coerce.number().int().min(10).default(DEFAULT_VERIFY_POLL_MS),
   // Worker threads reading an export (1: the import runs in the main thread); unset: one per core, at most 4.
   HEALTHLAKE_IMPORT_THREADS: z.coerce.number().int().min(1).max(64).optional(),
 });
@@ -103,13 +119,24 @@ export interface Config {
   graphiteUrl: string;
   /** The node graphite-webs GRAPHITE_URL federates (GRAPHITE_CLUSTER_URLS); empty when not declared. */
   graphiteClusterUrls: string[];
-  carbon: { host: string; port: number };
+  /** timeoutMs: no progress on a carbon connection for this long ends the attempt. */
+  carbon: { host: string; port: number; timeoutMs: number };
+  /** Read-back verification through graphite-web: the bounded wait and the poll interval. */
+  verify: { waitMs: number; pollMs: number };
   statsd: { host: string; port: number; flushIntervalMs: number };
   prefix: string;
   dataDir: string;
   /** Threads reading an export (HEALTHLAKE_IMPORT_THREADS); undefined: decided per import. */
   importThreads?: number;
-  google: { clientId?: string; clientSecret?: string; apiUrl: string };
+  google: {
+    clientId?: string;
+    clientSecret?: string;
+    /** Desktop app (loopback redirect) or Web application (redirect https://www.google.com, code pasted). */
+    clientType: 'desktop' | 'web';
+    apiUrl: string;
+    /** The per-user request budget of a run. */
+    requestsPerMinute: number;
+  };
   /** Extra request header for a reverse proxy in front of Seyren / graphite-web ("Name: value"). */
   seyrenAuth?: HttpAuth;
   graphiteAuth?: HttpAuth;
@@ -176,7 +203,8 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     seyrenUrl: c.SEYREN_URL,
     graphiteUrl: c.GRAPHITE_URL,
     graphiteClusterUrls: c.GRAPHITE_CLUSTER_URLS,
-    carbon: { host: c.CARBON_HOST, port: c.CARBON_PORT },
+    carbon: { host: c.CARBON_HOST, port: c.CARBON_PORT, timeoutMs: c.HEALTHLAKE_CARBON_TIMEOUT_MS },
+    verify: { waitMs: c.HEALTHLAKE_VERIFY_WAIT_MS, pollMs: c.HEALTHLAKE_VERIFY_POLL_MS },
     statsd: { host: c.STATSD_HOST, port: c.STATSD_PORT, flushIntervalMs: c.HEALTHLAKE_STATSD_FLUSH_MS },
     prefix: c.HEALTHLAKE_PREFIX,
     dataDir: path.resolve(c.HEALTHLAKE_DATA_DIR ?? defaultDataDir(env)),
@@ -184,7 +212,9 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     google: {
       clientId: c.GOOGLE_CLIENT_ID,
       clientSecret: c.GOOGLE_CLIENT_SECRET,
+      clientType: c.GOOGLE_CLIENT_TYPE,
       apiUrl: c.GOOGLE_HEALTH_API_URL,
+      requestsPerMinute: c.GOOGLE_HEALTH_REQUESTS_PER_MINUTE,
     },
     seyrenAuth: httpAuth(c.SEYREN_AUTH_HEADER, c.SEYREN_USER, c.SEYREN_PASSWORD),
     graphiteAuth: httpAuth(c.GRAPHITE_AUTH_HEADER, c.GRAPHITE_USER, c.GRAPHITE_PASSWORD),

@@ -109,7 +109,8 @@ export interface SourceResult {
 }
 
 export interface ProgressReporter {
-  start(total: number, label: string): void;
+  /** `unit` names what is counted (default: files). */
+  start(total: number, label: string, unit?: string): void;
   increment(by?: number): void;
   stop(): void;
 }

@@ -72,7 +72,7 @@ describe('collect while carbon is down, then replay', () => {
     expect(replay.code).toBe(0);
     expect(replay.stderr).toBe('');
     expect(replay.stdout).toMatch(
-      /^7 days 2026-11-01\.\.2026-11-07, 56 points \(56 to carbon\), 0 input records skipped/,
+      /^7 days 2026-11-01\.\.2026-11-07, 56 points written, 56 confirmed in Graphite, 0 input records skipped/,
     );
     // Replay re-derives from the archive: summary.csv comes out byte-identical.
     expect(fs.readFileSync(summaryFile, 'utf8')).toBe(summaryBytes);

@@ -11,8 +11,10 @@ import {
 import {
   boundCheckToJson,
   type DirectCheck,
+  type NotifiedState,
   type SeyrenDoubleChecks,
   SeyrenDoubleStore,
+  type SeyrenLocalTime,
 } from './seyren-double-store';
 import type { CheckState, SeyrenCheck } from '../../src/clients/seyren/types';
 import { javaIntParam, parseJodaDateTime, SeyrenDoubleAlerts } from './seyren-double-alerts';
@@ -44,6 +46,16 @@ export interface SeyrenDouble {
   url: string;
   checks: SeyrenDoubleChecks;
   requests: RecordedRequest[];
+  /**
+   * Whether Seyren would send this subscription's notification for a change to `alertType` evaluated at `at`
+   * (server-local time): Subscription.shouldNotify, on what is stored. Throws where Seyren's would.
+   */
+  wouldNotify(
+    checkId: string,
+    subscriptionId: string,
+    at: SeyrenLocalTime,
+    alertType: NotifiedState,
+  ): boolean;
   failNext(predicate: (req: RecordedRequest) => boolean, count?: number, failure?: InjectedFailure): void;
   /** Stores a check without the API, as if made by hand in the UI. Keeps `id` and subscription ids if given. */
   addCheckDirectly(check: DirectCheck): SeyrenCheck;
@@ -394,6 +406,8 @@ export async function startSeyrenDouble(options: SeyrenDoubleOptions = {}): Prom
     url: `http://127.0.0.1:${port}${contextPath}`,
     checks: store,
     requests,
+    wouldNotify: (checkId, subscriptionId, at, alertType) =>
+      store.shouldNotify(checkId, subscriptionId, at, alertType),
     failNext(predicate, count = 1, failure = 500) {
       failures.push({ predicate, remaining: count, failure });
     },

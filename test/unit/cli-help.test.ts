@@ -22,8 +22,9 @@ const COMMANDS: Record<string, string[]> = {
     '--dry-run',
     '--export-timezone',
     '--json',
+    '--verify',
   ],
-  replay: ['--from', '--to', '--sink', '--time-zone', '--dry-run', '--json'],
+  replay: ['--from', '--to', '--sink', '--time-zone', '--dry-run', '--json', '--verify'],
   stack: ['--json', '--config', '--log-level'],
   'render-checks': ['--checks', '--templates', '--env', '--json', '--expand'],
   'provision-checks': [
@@ -133,6 +134,17 @@ describe('healthlake --help', () => {
       /episodes: \[\{check, checkId, managed, series, start, startKnown, end, still, worst,/,
     );
   });
+
+  it.each(['collect', 'replay'])(
+    '%s --help says how delivery is verified, and that statsD (UDP) cannot be verified point by point',
+    async (command) => {
+      const help = (await helpFor([command, '--help'])).replace(/\s+/g, ' ');
+      expect(help).toContain('UDP cannot be verified point by point');
+      expect(help).toContain('stats.gauges.<prefix>.*');
+      expect(help).toContain('Read every written point back through graphite-web');
+      expect(help).toContain('--no-verify');
+    },
+  );
 
   it('stack --help names the actions and the ports it uses', async () => {
     const help = await helpFor(['stack', '--help']);

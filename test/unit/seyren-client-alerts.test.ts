@@ -72,7 +72,12 @@ describe('SeyrenClient alerts against the Seyren double', () => {
 });
 
 describe('SeyrenClient alerts over nock', () => {
+  beforeAll(() => {
+    if (!nock.isActive()) nock.activate();
+  });
   afterEach(() => nock.cleanAll());
+  // Each test file loads its own nock; restoring stops this one from intercepting the next file's requests.
+  afterAll(() => nock.restore());
   const client = () => new SeyrenClient({ baseUrl: 'http://seyren.test/seyren', retries: 0 });
 
   it('rejects a body without values and total, and a record without a timestamp', async () => {

@@ -243,10 +243,12 @@ export class SeyrenClient {
 
   /**
    * POST /checks; resolves to the new id, read from `Location` (the body is empty). Seyren answers 500 for a
-   * duplicate name, so after a 500 or a connection lost mid-request the name is looked up: if the check exists,
-   * an earlier attempt created it and its id is returned. A lost request whose check does not exist is repeated.
+   * duplicate name, so after a 500 or a connection lost mid-request the name is looked up. A check of that name
+   * is adopted (its id returned, as if created) only when `isOurs` accepts it: an earlier attempt, or another
+   * run of the same tool, made it. Any other check of that name is someone else's, and the create fails,
+   * saying so. A lost request whose check does not exist is repeated.
    */
-  async createCheck(check: NewCheck): Promise<string> {
+  async createCheck(check: NewCheck, isOurs: (existing: SeyrenCheck) => boolean): Promise<string> {
     const secrets = targetsOf(check.subscriptions);
     const spec: RequestSpec = { method: 'POST', path: '/checks', body: check, secrets };
     return this.retryPolicies.create.execute(async () => {
@@ -259,12 +261,23 @@ export class SeyrenClient {
           this.logger.warn({ err: lookupErr.message }, 'name lookup after a failed create failed');
           return null;
         });
-        if (existing) {
+        if (existing && isOurs(existing)) {
           this.logger.warn(
             { id: existing.id, status: err.status, code: err.code },
-            'create failed; check exists',
+            'create failed; the check exists and is ours: adopted',
           );
           return existing.id;
+        }
+        if (existing) {
+          throw new SeyrenError({
+            method: 'POST',
+            path: '/api/checks',
+            status: err.status,
+            code: err.code,
+            detail:
+              `a check named ${JSON.stringify(check.name)} already exists (id ${existing.id}) and is not ` +
+              'managed by healthlake (its description lacks the marker); rename or delete it in Seyren',
+          });
         }
         if (existing === undefined && err.status === undefined) this.provenNotCreated.add(err);
         throw err;
