@@ -110,7 +110,7 @@ const schema = z.object({
   HEALTHLAKE_CARBON_TIMEOUT_MS: z.coerce.number().int().min(100).default(DEFAULT_CARBON_TIMEOUT_MS),
   HEALTHLAKE_VERIFY_WAIT_MS: z.coerce.number().int().min(0).default(DEFAULT_VERIFY_WAIT_MS),
   HEALTHLAKE_VERIFY_POLL_MS: z.coerce.number().int().min(10).default(DEFAULT_VERIFY_POLL_MS),
-  // Worker threads reading an export (1: the import runs in the main thread); unset: one per core, at most 4.
+  // Threads reading an export (1: the main thread only); unset: one per core (at most 4) for 128 MiB or more.
   HEALTHLAKE_IMPORT_THREADS: z.coerce.number().int().min(1).max(64).optional(),
 });
 

@@ -26,11 +26,12 @@ import { readExportFile } from './read-export-file';
 /** Threads used when none are asked for: one per core, at most this many. */
 export const MAX_AUTO_THREADS = 4;
 /**
- * Below this many bytes of files, no worker is started (when threads are not asked for): starting one and
- * compiling its scanner costs about a tenth of a second of CPU, in which this thread reads tens of megabytes
- * (e.g. the daily run over the last week reads a few).
+ * Below this many bytes of files, no worker is started (when threads are not asked for): a worker's start-up
+ * and its own compilation of the scanner cost a few tenths of a second of CPU, in which this thread reads
+ * 50–100 MB; and on a machine whose other work leaves this process one core, a second thread only adds that
+ * cost. So the bundled sample (76 MB) and a daily run read in one thread, a year's export on two or more.
  */
-export const MIN_BYTES_FOR_WORKERS = 64 * 1024 * 1024;
+export const MIN_BYTES_FOR_WORKERS = 128 * 1024 * 1024;
 /** A worker's young generation, MB (see startWorkers). */
 const WORKER_YOUNG_MB = 8;
 /** Files given to a worker before it answers: one to read, one waiting, so it never idles. */

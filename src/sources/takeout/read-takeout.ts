@@ -42,8 +42,9 @@ export interface ReadTakeoutOptions {
    */
   exportTimezone?: ExportTimezone;
   /**
-   * Worker threads reading files: 1 reads in this thread. Default: one per core (at most 4) when the files to
-   * read hold 16 MB or more (HEALTHLAKE_IMPORT_THREADS sets it for collect). The result is the same.
+   * Threads reading files, this one included (1: this one only). Default: one per core (at most 4) when the
+   * files to read hold 128 MiB or more, else 1 (HEALTHLAKE_IMPORT_THREADS sets it for collect). The result is
+   * the same.
    */
   threads?: number;
   /** 'streaming' reads every file with the streaming parser (a diagnostic: the former path). Default 'fast'. */
