@@ -36,9 +36,9 @@ const YEAR_DIR = /^\d{4}$/;
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 // Enough parallel reads to hide file-system latency, few enough to stay far from the open-file limit.
 const READ_CONCURRENCY = 32;
-// Each write waits for its own fsync (write-file-atomic); overlapping a few makes a year's archive several
-// times faster than one after the other.
-const WRITE_CONCURRENCY = 16;
+// Each write waits for its own fsync (write-file-atomic); overlapping 8 makes a year's archive about twice as
+// fast as one after the other (16 gained another 5 % for a few more MB of strings in flight).
+const WRITE_CONCURRENCY = 8;
 
 type HealthField = 'steps' | 'restingHeartRate' | 'heart' | 'sleeps';
 const HEALTH_FIELDS: HealthField[] = ['steps', 'restingHeartRate', 'heart', 'sleeps'];
