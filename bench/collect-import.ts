@@ -232,7 +232,7 @@ export function summariseImport(m: ImportMeasurement): ImportSummary {
     ],
     [
       'fast path, 1 thread (diagnostic)',
-      `${runsOf(single, (r) => `${(m.jsonBytes / MB / (r.report.importMs / 1000)).toFixed(0)} MB/s, ${secs(r.report.importMs)}`)}; ` +
+      `${runsOf(single, (r) => `${(m.jsonBytes / MB / (r.report.importMs / 1000)).toFixed(0)} MB/s, ${secs(r.report.importMs)} (read ${secs(r.report.readMs)})`)}; ` +
         `${runsOf(single, (r) => (oursRate(r) / baseRate(r)).toFixed(2))}× its JSON.parse baseline`,
     ],
     [
