@@ -47,6 +47,9 @@ export interface LoadOptions {
   variables?: NodeJS.ProcessEnv;
 }
 
+/** The example definitions shipped with healthlake. Resolves the same from `src/checks` (ts-jest) and `dist/checks`. */
+export const BUILTIN_CHECKS_DIR = path.resolve(__dirname, '..', '..', 'checks');
+
 /** Every `*.yaml`/`*.yml` directly in `dir` (not sub-folders: `checks/tests/` holds check tests). */
 export function checkFiles(dir: string): string[] {
   let names: string[];

@@ -1,84 +1,70 @@
 import { SingleBar, Presets } from 'cli-progress';
-import type { Argv, CommandModule } from 'yargs';
-import type { GlobalOptions } from '../cli';
-import { GraphiteClient } from '../clients/graphite';
-import { SeyrenClient, escapeJavaRegex } from '../clients/seyren/client';
+import { escapeJavaRegex } from '../clients/seyren/client';
 import { applyPlan, type ApplyResult } from '../checks/apply';
-import { loadCheckSpecs } from '../checks/definitions';
 import { desiredChecks, MANAGED_NAME_PREFIX } from '../checks/desired';
 import { planChanges, hasChanges } from '../checks/plan';
 import { formatPlanText, planToJson, summarize, type AlertRates } from '../checks/plan-format';
 import { estimateAlertRates, noiseGraphiteClient } from '../backtest/noise';
 import { validateTargets, type ValidationIssue } from '../checks/validate';
 import { ExitCode, HealthlakeError } from '../errors';
-import { loadTemplates } from '../templates/registry';
-import { withCheckSourceOptions, type CheckSourceArgs } from './check-options';
-import { commandContext } from './context';
+import { defineCommand } from '../cli/define-command';
+import { loadCheckSource } from '../cli/check-folders';
+import { checkSourceOptions, dryRunOption, jsonOption, numberOption } from '../cli/options';
 
-interface ProvisionArgs extends CheckSourceArgs {
-  'dry-run': boolean;
-  prune: boolean;
-  validate: boolean;
-  'detailed-exitcode': boolean;
-  concurrency: number;
-}
-
-export const provisionChecksCommand: CommandModule<GlobalOptions, ProvisionArgs> = {
+export const provisionChecksCommand = defineCommand({
   command: 'provision-checks',
   describe:
     'Sync the check definitions to Seyren: plan, then create, update in place, and (with --prune) delete',
-  builder: (y: Argv<GlobalOptions>) =>
-    withCheckSourceOptions(y)
-      .option('dry-run', { type: 'boolean', default: false, describe: 'Show the plan and write nothing' })
-      .option('prune', {
-        type: 'boolean',
-        default: false,
-        describe:
-          'Delete managed checks (named healthlake:…, marked in their description) that are no longer declared',
-      })
-      .option('validate', {
-        type: 'boolean',
-        default: false,
-        describe:
-          'Render every target against Graphite over its range first; HTTP errors stop the run before any write',
-      })
-      .option('detailed-exitcode', {
-        type: 'boolean',
-        default: false,
-        describe: 'With --dry-run: exit 2 when changes are pending, 0 when none',
-      })
-      .option('concurrency', { type: 'number', default: 8, describe: 'Seyren requests in flight at once' })
-      .epilog(
-        'Environment: SEYREN_URL (base URL with any context path, e.g. http://host:8080/seyren; /api is added), ' +
-          'GRAPHITE_URL (to expand wildcard metrics and for --validate), optional SEYREN_AUTH_HEADER / GRAPHITE_AUTH_HEADER ' +
-          'or SEYREN_USER+SEYREN_PASSWORD / GRAPHITE_USER+GRAPHITE_PASSWORD for a reverse proxy. ' +
-          'Checks that healthlake did not create are never changed or deleted.',
-      ) as Argv<ProvisionArgs>,
-  handler: async (argv) => {
-    const { config, log } = commandContext(argv);
-    if (!config.seyrenUrl) {
-      throw new HealthlakeError(
-        'SEYREN_URL is not set (environment or config file), e.g. http://localhost:8080/seyren',
-        ExitCode.invalidInput,
-      );
-    }
+  options: {
+    ...checkSourceOptions,
+    json: jsonOption(),
+    'dry-run': dryRunOption('Show the plan and write nothing'),
+    prune: {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Delete managed checks (named healthlake:…, marked in their description) that are no longer declared',
+    },
+    validate: {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Render every target against Graphite over its range first; HTTP errors stop the run before any write',
+    },
+    'detailed-exitcode': {
+      type: 'boolean',
+      default: false,
+      describe: 'With --dry-run: exit 2 when changes are pending, 0 when none',
+    },
+    concurrency: {
+      ...numberOption('Seyren requests in flight at once', { min: 1, max: 64, integer: true }),
+      default: 8,
+    },
+  },
+  examples: [
+    ['$0 provision-checks --dry-run', 'the plan: what would be created, updated and deleted'],
+    ['$0 provision-checks --validate --prune', 'check every target in Graphite, then apply and prune'],
+  ],
+  epilog:
+    'Environment: SEYREN_URL (base URL with any context path, e.g. http://host:8080/seyren; /api is added), ' +
+    'GRAPHITE_URL (to expand wildcard metrics and for --validate), optional SEYREN_AUTH_HEADER / GRAPHITE_AUTH_HEADER ' +
+    'or SEYREN_USER+SEYREN_PASSWORD / GRAPHITE_USER+GRAPHITE_PASSWORD for a reverse proxy. ' +
+    'Checks that healthlake did not create are never changed or deleted.',
+  handler: async (args, ctx) => {
+    const { config, log } = ctx;
+    const seyren = ctx.clients.seyren(); // fails at once without SEYREN_URL
     // Everything that can be wrong in the definitions is found before any request.
-    const templates = loadTemplates(argv.templates);
-    const specs = loadCheckSpecs(argv.checks, templates, { env: argv.env, prefix: config.prefix });
-    const graphite = new GraphiteClient({
-      baseUrl: config.graphiteUrl,
-      auth: config.graphiteAuth,
-      logger: log,
-    });
+    const { specs } = loadCheckSource(args, ctx);
+    const graphite = ctx.clients.graphite();
     const desired = await desiredChecks(specs, (glob) => graphite.expand(glob));
 
     let validation: ValidationIssue[] = [];
-    if (argv.validate) {
+    if (args.validate) {
       validation = await validateTargets(desired, graphite);
       for (const issue of validation) log.warn({ check: issue.name, kind: issue.kind }, issue.message);
       const errors = validation.filter((i) => i.severity === 'error');
       if (errors.length > 0) {
-        if (argv.json) console.log(JSON.stringify({ validation }, null, 2));
+        if (args.json) console.log(JSON.stringify({ validation }, null, 2));
         throw new HealthlakeError(
           `--validate: ${errors.length} target(s) fail in Graphite; nothing was written:\n` +
             errors.map((e) => `  ${e.name}: ${e.message}`).join('\n'),
@@ -86,9 +72,9 @@ export const provisionChecksCommand: CommandModule<GlobalOptions, ProvisionArgs>
       }
     }
 
-    const seyren = new SeyrenClient({ baseUrl: config.seyrenUrl, auth: config.seyrenAuth, logger: log });
+    const seyrenUrl = config.seyrenUrl ?? '';
     const existing = await seyren.listChecks(`^${escapeJavaRegex(MANAGED_NAME_PREFIX)}`);
-    const plan = planChanges(desired, existing, { prune: argv.prune, env: argv.env });
+    const plan = planChanges(desired, existing, { prune: args.prune, env: args.env });
     log.info({ ...summarize(plan), seyrenRequests: seyren.requestCount }, 'plan ready');
     // Alerts/week of creates and threshold changes over the last 4 weeks; skipped when Graphite is down.
     const graphiteForRates = noiseGraphiteClient({
@@ -100,31 +86,30 @@ export const provisionChecksCommand: CommandModule<GlobalOptions, ProvisionArgs>
 
     // A declared check whose name a hand-made check holds cannot be provisioned: the run has not converged.
     const conflictCode = plan.conflicts.length > 0 ? ExitCode.failure : ExitCode.ok;
-    if (argv['dry-run']) {
-      if (argv.json) console.log(JSON.stringify({ ...planToJson(plan, alertRates), validation }, null, 2));
-      else console.log(formatPlanText(plan, { seyrenUrl: config.seyrenUrl, prune: argv.prune, alertRates }));
+    if (args['dry-run']) {
+      if (args.json) console.log(JSON.stringify({ ...planToJson(plan, alertRates), validation }, null, 2));
+      else console.log(formatPlanText(plan, { seyrenUrl, prune: args.prune, alertRates }));
       if (conflictCode) process.exitCode = conflictCode;
-      else if (argv['detailed-exitcode'] && hasChanges(plan)) process.exitCode = ExitCode.changesPending;
+      else if (args['detailed-exitcode'] && hasChanges(plan)) process.exitCode = ExitCode.changesPending;
       return;
     }
 
-    if (!argv.json)
-      console.log(formatPlanText(plan, { seyrenUrl: config.seyrenUrl, prune: argv.prune, alertRates }));
+    if (!args.json) console.log(formatPlanText(plan, { seyrenUrl, prune: args.prune, alertRates }));
     const bar = progressBar(plan.actions.length);
     const result = await applyPlan(plan, seyren, {
-      concurrency: argv.concurrency,
+      concurrency: args.concurrency,
       logger: log,
       onProgress: (done) => bar?.update(done),
     });
     bar?.stop();
-    report(result, argv.json, plan, validation, alertRates);
+    report(result, args.json, plan, validation, alertRates);
     log.info(
       { ...result, failures: result.failures.length, seyrenRequests: seyren.requestCount },
       result.failures.length ? 'apply finished with failures' : 'apply finished',
     );
     if (result.failures.length > 0 || conflictCode) process.exitCode = ExitCode.failure;
   },
-};
+});
 
 /** A progress bar on stderr for long applies in a terminal; cron and CI (no TTY) get log lines only. */
 function progressBar(total: number): SingleBar | undefined {

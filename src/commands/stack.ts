@@ -1,16 +1,10 @@
 import path from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../errors';
 import type { Config } from '../config/config';
-import type { GlobalOptions } from '../cli';
 import { stackDown, stackStatus, stackUp, type StackStatus } from '../stack/stack';
 import type { StackSettings } from '../stack/stack-files';
-import { commandContext } from './context';
-
-interface StackArgs extends GlobalOptions {
-  action: 'up' | 'down' | 'status';
-  json: boolean;
-}
+import { defineCommand, defineCommandGroup } from '../cli/define-command';
+import { jsonOption } from '../cli/options';
 
 export function stackSettings(config: Config): StackSettings {
   return {
@@ -26,49 +20,60 @@ export function stackSettings(config: Config): StackSettings {
   };
 }
 
-export const stackCommand: CommandModule<GlobalOptions, StackArgs> = {
-  command: 'stack <action>',
-  describe: 'Start, stop or inspect a local Graphite (carbon + graphite-web) and statsD on 127.0.0.1',
-  builder: (y: Argv<GlobalOptions>) =>
-    y
-      .positional('action', {
-        choices: ['up', 'down', 'status'] as const,
-        demandOption: true,
-        describe:
-          'up: write config under $HEALTHLAKE_DATA_DIR/stack and start what is not running, then wait until ready; ' +
-          'down: stop what "up" started (by PID); status: show each component',
-      })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the status as JSON on stdout' })
-      .epilog(
-        'Ports: carbon plaintext CARBON_PORT (2003), graphite-web the port of GRAPHITE_URL (8080), statsD UDP ' +
-          'STATSD_PORT (8125); pickle, carbonlink and statsD admin from HEALTHLAKE_STACK_PICKLE_PORT (CARBON_PORT+1), ' +
-          'HEALTHLAKE_STACK_CARBONLINK_PORT (7002), HEALTHLAKE_STACK_STATSD_ADMIN_PORT (STATSD_PORT+1). ' +
-          'Needs Debian packages graphite-carbon graphite-web gunicorn and the npm package statsd.',
-      ) as Argv<StackArgs>,
-  handler: async (argv) => {
-    const { config, log } = commandContext(argv);
-    const settings = stackSettings(config);
-    if (argv.action === 'up') {
-      const started = Date.now();
-      const status = await stackUp(settings, log);
-      print(status, argv.json);
-      log.info({ ms: Date.now() - started, root: settings.root }, 'stack up: all components ready');
-    } else if (argv.action === 'down') {
-      const results = await stackDown(settings.root);
-      if (argv.json) console.log(JSON.stringify(results, null, 2));
-      else if (results.every((r) => !r.stopped)) console.log('stack down: nothing was running');
-      else
-        for (const r of results)
-          console.log(`${r.name.padEnd(13)} ${r.stopped ? `stopped (pid ${r.pid})` : 'not running'}`);
-    } else {
-      const status = await stackStatus(settings.root);
-      print(status, argv.json);
-      if (!status.allReady) process.exitCode = ExitCode.failure;
-    }
-  },
-};
+const PORTS_EPILOG =
+  'Ports: carbon plaintext CARBON_PORT (2003), graphite-web the port of GRAPHITE_URL (8080), statsD UDP ' +
+  'STATSD_PORT (8125); pickle, carbonlink and statsD admin from HEALTHLAKE_STACK_PICKLE_PORT (CARBON_PORT+1), ' +
+  'HEALTHLAKE_STACK_CARBONLINK_PORT (7002), HEALTHLAKE_STACK_STATSD_ADMIN_PORT (STATSD_PORT+1). ' +
+  'Needs Debian packages graphite-carbon graphite-web gunicorn and the npm package statsd.';
 
-function print(status: StackStatus, json: boolean) {
+const stackUpCommand = defineCommand({
+  command: 'up',
+  describe:
+    'Write config under $HEALTHLAKE_DATA_DIR/stack, start what is not running, and wait until all of it answers',
+  options: { json: jsonOption('Print the status as JSON on stdout') },
+  epilog: PORTS_EPILOG,
+  handler: async (args, { config, log }) => {
+    const settings = stackSettings(config);
+    const started = Date.now();
+    const status = await stackUp(settings, log);
+    printStatus(status, args.json);
+    log.info({ ms: Date.now() - started, root: settings.root }, 'stack up: all components ready');
+  },
+});
+
+const stackDownCommand = defineCommand({
+  command: 'down',
+  describe: 'Stop what "stack up" started (by PID, checked against the command line)',
+  options: { json: jsonOption() },
+  handler: async (args, { config }) => {
+    const results = await stackDown(stackSettings(config).root);
+    if (args.json) console.log(JSON.stringify(results, null, 2));
+    else if (results.every((r) => !r.stopped)) console.log('stack down: nothing was running');
+    else
+      for (const r of results)
+        console.log(`${r.name.padEnd(13)} ${r.stopped ? `stopped (pid ${r.pid})` : 'not running'}`);
+  },
+});
+
+const stackStatusCommand = defineCommand({
+  command: 'status',
+  describe: 'Show each component: running, answering, PID and endpoint (exit 1 unless all are ready)',
+  options: { json: jsonOption('Print the status as JSON on stdout') },
+  handler: async (args, { config }) => {
+    const status = await stackStatus(stackSettings(config).root);
+    printStatus(status, args.json);
+    if (!status.allReady) process.exitCode = ExitCode.failure;
+  },
+});
+
+export const stackCommand = defineCommandGroup({
+  command: 'stack',
+  describe: 'A local Graphite (carbon + graphite-web) and statsD on 127.0.0.1: start, stop or inspect it',
+  subcommands: [stackUpCommand, stackDownCommand, stackStatusCommand],
+  epilog: PORTS_EPILOG,
+});
+
+function printStatus(status: StackStatus, json: boolean) {
   if (json) {
     console.log(JSON.stringify(status, null, 2));
     return;

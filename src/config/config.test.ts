@@ -50,7 +50,10 @@ describe('loadConfig', () => {
   it('names the file and the field of a bad value', () => {
     const file = write('CARBON_PORT: seventy\n');
     expect(() => loadConfig({ file, env: { HOME: dir } })).toThrow(InputError);
-    expect(() => loadConfig({ file, env: { HOME: dir } })).toThrow(`${file}: CARBON_PORT: Expected number`);
+    // What is allowed and what was given; never a zod message such as "Expected number, received nan".
+    expect(() => loadConfig({ file, env: { HOME: dir } })).toThrow(
+      `${file}: CARBON_PORT: must be a port number from 1 to 65535, got "seventy"`,
+    );
   });
 
   it('rejects an unknown name and an illegal prefix', () => {

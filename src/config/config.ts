@@ -4,38 +4,80 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
 import { InputError } from '../errors';
+import { didYouMean } from '../util/did-you-mean';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../util/log';
 
 /**
  * Configuration comes from environment variables, or from a YAML file that uses the same names as keys
  * (`GRAPHITE_URL: http://...`). The environment wins, so a cron line can override one value of a shared file.
  * The names are a public contract: scripts and docs outside this repo use them.
+ *
+ * SETTINGS is the one list of names: the loader reads exactly these, `healthlake config` shows exactly these,
+ * and the README's configuration table is tested against it. A new setting is one entry here.
  */
-export const CONFIG_KEYS = [
-  'SEYREN_URL',
-  'GRAPHITE_URL',
-  'CARBON_HOST',
-  'CARBON_PORT',
-  'STATSD_HOST',
-  'STATSD_PORT',
-  'HEALTHLAKE_PREFIX',
-  'HEALTHLAKE_DATA_DIR',
-  'GOOGLE_CLIENT_ID',
-  'GOOGLE_CLIENT_SECRET',
-  'GOOGLE_HEALTH_API_URL',
-  'SEYREN_AUTH_HEADER',
-  'GRAPHITE_AUTH_HEADER',
-  'SEYREN_USER',
-  'SEYREN_PASSWORD',
-  'GRAPHITE_USER',
-  'GRAPHITE_PASSWORD',
-  'HEALTHLAKE_STACK_PICKLE_PORT',
-  'HEALTHLAKE_STACK_CARBONLINK_PORT',
-  'HEALTHLAKE_STACK_STATSD_ADMIN_PORT',
-  'HEALTHLAKE_STATSD_FLUSH_MS',
-] as const;
-export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
-/** Keys whose values are secrets: never printed by `config show`, never logged. */
+const port = z
+  .string()
+  .regex(/^\d+$/, 'must be a port number from 1 to 65535')
+  .transform(Number)
+  .refine((n) => n >= 1 && n <= 65535, 'must be a port number from 1 to 65535');
+const url = z
+  .string()
+  .url('must be a URL such as http://host:8080')
+  .transform((u) => u.replace(/\/+$/, ''));
+const text = z.string().min(1, 'must not be empty');
+const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.enum(values, { errorMap: () => ({ message: `must be one of ${values.join(', ')}` }) });
+
+// Metric prefix: one or more Graphite path nodes, no wildcards (it is where we write).
+const prefix = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated letters, digits, _ or -');
+
+const SETTINGS = {
+  SEYREN_URL: url.optional().describe('Seyren base URL including any context path (/api is appended)'),
+  GRAPHITE_URL: url.default('http://127.0.0.1:8080').describe('graphite-web base URL'),
+  CARBON_HOST: text.default('127.0.0.1').describe('carbon plaintext receiver host'),
+  CARBON_PORT: port.default('2003').describe('carbon plaintext receiver port'),
+  STATSD_HOST: text.default('127.0.0.1').describe('statsD host (UDP)'),
+  STATSD_PORT: port.default('8125').describe('statsD port (UDP)'),
+  HEALTHLAKE_PREFIX: prefix.default('health').describe('metric prefix of the daily metrics'),
+  HEALTHLAKE_DATA_DIR: text.optional().describe('archive, summary.csv, token and the local stack'),
+  GOOGLE_CLIENT_ID: text.optional().describe('OAuth client id for the Google Health API'),
+  GOOGLE_CLIENT_SECRET: text.optional().describe('OAuth client secret'),
+  // Tests point it at a double; pointed at the retired api.fitbit.com it gets the 410 explanation.
+  GOOGLE_HEALTH_API_URL: url.default('https://health.googleapis.com/v4').describe('Google Health API base'),
+  SEYREN_AUTH_HEADER: text.optional().describe('"Name: value" header for a proxy in front of Seyren'),
+  GRAPHITE_AUTH_HEADER: text.optional().describe('"Name: value" header for a proxy in front of graphite-web'),
+  SEYREN_USER: text.optional().describe('basic-auth user for Seyren'),
+  SEYREN_PASSWORD: text.optional().describe('basic-auth password for Seyren'),
+  GRAPHITE_USER: text.optional().describe('basic-auth user for graphite-web'),
+  GRAPHITE_PASSWORD: text.optional().describe('basic-auth password for graphite-web'),
+  HEALTHLAKE_STACK_PICKLE_PORT: port.optional().describe('local stack: carbon pickle port'),
+  HEALTHLAKE_STACK_CARBONLINK_PORT: port.optional().describe('local stack: carbonlink port'),
+  HEALTHLAKE_STACK_STATSD_ADMIN_PORT: port.optional().describe('local stack: statsD admin port'),
+  HEALTHLAKE_STATSD_FLUSH_MS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of milliseconds, at least 100')
+    .transform(Number)
+    .refine((n) => n >= 100, 'must be a whole number of milliseconds, at least 100')
+    .default('1000')
+    .describe("local stack: statsD's flush interval"),
+  HEALTHLAKE_LOG_LEVEL: oneOf(LOG_LEVELS).optional().describe('log level (--log-level wins)'),
+  HEALTHLAKE_LOG_FORMAT: oneOf(LOG_FORMATS)
+    .optional()
+    .describe('text or json logs on stderr (--log-format wins; default json unless stderr is a terminal)'),
+};
+
+export type ConfigKey = keyof typeof SETTINGS;
+export const CONFIG_KEYS = Object.keys(SETTINGS) as ConfigKey[];
+
+/** What a setting is for, as `healthlake config --json` and the README show it. */
+export function describeSetting(key: ConfigKey): string {
+  return SETTINGS[key].description ?? '';
+}
+
+/** Keys whose values are secrets: never printed by `healthlake config`, never logged. */
 export const SECRET_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
   'GOOGLE_CLIENT_SECRET',
   'SEYREN_AUTH_HEADER',
@@ -44,41 +86,7 @@ export const SECRET_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
   'GRAPHITE_PASSWORD',
 ]);
 
-const port = z.coerce.number().int().min(1).max(65535);
-const url = z
-  .string()
-  .url()
-  .transform((u) => u.replace(/\/+$/, ''));
-
-// Metric prefix: one or more Graphite path nodes, no wildcards (it is where we write).
-const prefix = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated letters, digits, _ or -');
-
-const schema = z.object({
-  SEYREN_URL: url.optional(),
-  GRAPHITE_URL: url.default('http://127.0.0.1:8080'),
-  CARBON_HOST: z.string().min(1).default('127.0.0.1'),
-  CARBON_PORT: port.default(2003),
-  STATSD_HOST: z.string().min(1).default('127.0.0.1'),
-  STATSD_PORT: port.default(8125),
-  HEALTHLAKE_PREFIX: prefix.default('health'),
-  HEALTHLAKE_DATA_DIR: z.string().min(1).optional(),
-  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
-  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
-  // Tests point it at a double; pointed at the retired api.fitbit.com it gets the 410 explanation.
-  GOOGLE_HEALTH_API_URL: url.default('https://health.googleapis.com/v4'),
-  SEYREN_AUTH_HEADER: z.string().min(1).optional(),
-  GRAPHITE_AUTH_HEADER: z.string().min(1).optional(),
-  SEYREN_USER: z.string().min(1).optional(),
-  SEYREN_PASSWORD: z.string().min(1).optional(),
-  GRAPHITE_USER: z.string().min(1).optional(),
-  GRAPHITE_PASSWORD: z.string().min(1).optional(),
-  HEALTHLAKE_STACK_PICKLE_PORT: port.optional(),
-  HEALTHLAKE_STACK_CARBONLINK_PORT: port.optional(),
-  HEALTHLAKE_STACK_STATSD_ADMIN_PORT: port.optional(),
-  HEALTHLAKE_STATSD_FLUSH_MS: z.coerce.number().int().min(100).default(1000),
-});
+const schema = z.object(SETTINGS);
 
 export interface Config {
   seyrenUrl?: string;
@@ -92,8 +100,11 @@ export interface Config {
   seyrenAuth?: HttpAuth;
   graphiteAuth?: HttpAuth;
   stack: { picklePort: number; carbonlinkPort: number; statsdAdminPort: number; webPort: number };
-  /** Where each value came from, for `config show`. */
-  sources: Partial<Record<ConfigKey, 'env' | 'file' | 'default'>>;
+  log: { level?: LogLevel; format?: LogFormat };
+  /** Every setting's effective value (defaults filled in, derived ones computed), for `healthlake config`. */
+  values: Partial<Record<ConfigKey, string | number>>;
+  /** Where each value came from, for `healthlake config`. */
+  sources: Record<ConfigKey, 'env' | 'file' | 'default'>;
   file?: string;
 }
 
@@ -117,7 +128,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   const fromFile = readConfigFile(file, explicitFile !== undefined);
 
   const merged: Record<string, string> = {};
-  const sources: Config['sources'] = {};
+  const sources = {} as Config['sources'];
   for (const key of CONFIG_KEYS) {
     const envValue = env[key];
     if (envValue !== undefined && envValue !== '') {
@@ -135,21 +146,36 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   if (!parsed.success) {
     throw new InputError(
       parsed.error.issues.map((issue) => {
-        const key = String(issue.path[0]);
-        const origin = sources[key as ConfigKey] === 'file' ? file : 'environment';
-        return { file: origin, field: key, message: issue.message };
+        const key = String(issue.path[0]) as ConfigKey;
+        const origin = sources[key] === 'file' ? file : 'environment';
+        const got = SECRET_KEYS.has(key) ? '' : `, got ${JSON.stringify(merged[key])}`;
+        return { file: origin, field: key, message: `${issue.message}${got}` };
       }),
     );
   }
   const c = parsed.data;
   const webPort = Number(new URL(c.GRAPHITE_URL).port || 80);
+  const dataDir = path.resolve(c.HEALTHLAKE_DATA_DIR ?? defaultDataDir(env));
+  const stack = {
+    picklePort: c.HEALTHLAKE_STACK_PICKLE_PORT ?? c.CARBON_PORT + 1,
+    carbonlinkPort: c.HEALTHLAKE_STACK_CARBONLINK_PORT ?? 7002,
+    statsdAdminPort: c.HEALTHLAKE_STACK_STATSD_ADMIN_PORT ?? c.STATSD_PORT + 1,
+    webPort,
+  };
+  const values: Config['values'] = {
+    ...c,
+    HEALTHLAKE_DATA_DIR: dataDir,
+    HEALTHLAKE_STACK_PICKLE_PORT: stack.picklePort,
+    HEALTHLAKE_STACK_CARBONLINK_PORT: stack.carbonlinkPort,
+    HEALTHLAKE_STACK_STATSD_ADMIN_PORT: stack.statsdAdminPort,
+  };
   return {
     seyrenUrl: c.SEYREN_URL,
     graphiteUrl: c.GRAPHITE_URL,
     carbon: { host: c.CARBON_HOST, port: c.CARBON_PORT },
     statsd: { host: c.STATSD_HOST, port: c.STATSD_PORT, flushIntervalMs: c.HEALTHLAKE_STATSD_FLUSH_MS },
     prefix: c.HEALTHLAKE_PREFIX,
-    dataDir: path.resolve(c.HEALTHLAKE_DATA_DIR ?? defaultDataDir(env)),
+    dataDir,
     google: {
       clientId: c.GOOGLE_CLIENT_ID,
       clientSecret: c.GOOGLE_CLIENT_SECRET,
@@ -157,12 +183,9 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     },
     seyrenAuth: httpAuth(c.SEYREN_AUTH_HEADER, c.SEYREN_USER, c.SEYREN_PASSWORD),
     graphiteAuth: httpAuth(c.GRAPHITE_AUTH_HEADER, c.GRAPHITE_USER, c.GRAPHITE_PASSWORD),
-    stack: {
-      picklePort: c.HEALTHLAKE_STACK_PICKLE_PORT ?? c.CARBON_PORT + 1,
-      carbonlinkPort: c.HEALTHLAKE_STACK_CARBONLINK_PORT ?? 7002,
-      statsdAdminPort: c.HEALTHLAKE_STACK_STATSD_ADMIN_PORT ?? c.STATSD_PORT + 1,
-      webPort,
-    },
+    stack,
+    log: { level: c.HEALTHLAKE_LOG_LEVEL, format: c.HEALTHLAKE_LOG_FORMAT },
+    values,
     sources,
     file: fs.existsSync(file) ? file : undefined,
   };
@@ -195,8 +218,9 @@ function readConfigFile(file: string, mustExist: boolean): Partial<Record<Config
   }
   const out: Partial<Record<ConfigKey, string>> = {};
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
-    if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
-      throw InputError.single(`unknown configuration name (known: ${CONFIG_KEYS.join(', ')})`, {
+    if (!Object.hasOwn(SETTINGS, key)) {
+      const hint = didYouMean(key, CONFIG_KEYS);
+      throw InputError.single(`unknown configuration name${hint} (known: ${CONFIG_KEYS.join(', ')})`, {
         file,
         field: key,
       });

@@ -1,0 +1,115 @@
+import { isCivilDate } from '../util/civil-date';
+import { parseTimeOption, type TimeSpec } from '../dashboard/range';
+import { parseTimeOffset } from '../evaluator/time-offset';
+
+/**
+ * Option builders shared by the commands, each defined once: the same option means the same thing, with the
+ * same help text and the same validation, on every command. A builder returns a plain yargs option object;
+ * its `coerce` turns the text into a typed value or throws a message that says what is allowed (the command
+ * layer prefixes the option's name). A default is added where the option is used (`{ ...x, default: '-90d' }`),
+ * so its literal type reaches the handler. Every option that takes a value has `requiresArg`, so its value is the
+ * next argument even when it starts with `-` (`--from -90d`).
+ */
+
+/** `--json`: the result as JSON on stdout (logs stay on stderr). */
+export const jsonOption = (describe = 'Print the result as JSON on stdout') =>
+  ({ type: 'boolean', default: false, describe }) as const;
+
+/** `--dry-run`: show what would happen and change nothing; the text says what is skipped. */
+export const dryRunOption = (describe: string) => ({ type: 'boolean', default: false, describe }) as const;
+
+/** `--checks`, `--templates`, `--env`: where check definitions come from. */
+export const checkSourceOptions = {
+  checks: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Folder of check definitions (*.yaml directly in it)',
+    defaultDescription: './checks if it exists, else the bundled examples',
+  },
+  templates: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Folder of Graphite target templates (*.mustache); a new file is a new heuristic',
+    defaultDescription: './templates if it exists, else the bundled ones',
+  },
+  env: {
+    type: 'string',
+    requiresArg: true,
+    describe:
+      'Only the checks of this environment (of files that declare environments); every environment is still validated',
+  },
+} as const;
+
+/** A point in time: now, a relative time (-90d, -12weeks), a date YYYY-MM-DD (00:00 UTC) or epoch seconds. */
+export function timePointOption(describe: string) {
+  return {
+    type: 'string',
+    requiresArg: true,
+    describe,
+    coerce: (text: string): TimeSpec => parseTimeOption(text, ''),
+  } as const;
+}
+
+/** A civil day YYYY-MM-DD that exists on the calendar (collect and replay ranges). */
+export function civilDateOption(describe: string) {
+  return {
+    type: 'string',
+    requiresArg: true,
+    describe,
+    coerce: (text: string): string => {
+      if (!isCivilDate(text)) throw new Error(`"${text}" is not a calendar date YYYY-MM-DD`);
+      return text;
+    },
+  } as const;
+}
+
+/** A length of time in seconds, e.g. 1d, 6h, 30min; zero only where `allowZero`. */
+export function durationOption(describe: string, options: { allowZero?: boolean } = {}) {
+  return {
+    type: 'string',
+    requiresArg: true,
+    describe,
+    coerce: (text: string): number => {
+      const seconds = Math.abs(parseTimeOffset(text));
+      if (seconds === 0 && !options.allowZero) throw new Error(`must be longer than 0, got "${text}"`);
+      return seconds;
+    },
+  } as const;
+}
+
+/** A number within bounds; `integer` for counts. */
+export function numberOption(
+  describe: string,
+  bounds: { min?: number; max?: number; integer?: boolean } = {},
+) {
+  const { min, max, integer } = bounds;
+  const allowed =
+    `${integer ? 'a whole number' : 'a number'}` +
+    (min !== undefined && max !== undefined
+      ? ` from ${min} to ${max}`
+      : min !== undefined
+        ? ` of at least ${min}`
+        : max !== undefined
+          ? ` of at most ${max}`
+          : '');
+  return {
+    type: 'number',
+    requiresArg: true,
+    describe,
+    coerce: (value: number): number => {
+      const ok =
+        typeof value === 'number' &&
+        Number.isFinite(value) &&
+        (!integer || Number.isInteger(value)) &&
+        (min === undefined || value >= min) &&
+        (max === undefined || value <= max);
+      if (!ok) throw new Error(`must be ${allowed}`);
+      return value;
+    },
+  } as const;
+}
+
+/** A value from a fixed list. */
+export function choiceOption<const C extends readonly string[]>(describe: string, choices: C) {
+  return { type: 'string', requiresArg: true, choices, describe } as const;
+}
