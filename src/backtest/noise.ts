@@ -4,7 +4,7 @@ import type { AlertRate } from '../checks/plan-format';
 import { GraphiteClient, GraphiteError, type GraphiteClientOptions } from '../clients/graphite';
 import type { GraphiteRenderer } from '../evaluator/graphite-provider';
 import { seriesFromDatapoints } from '../evaluator/series';
-import { parseRelativeTime } from '../util/duration';
+import { parseRelativeTime } from '../time';
 import { silentLogger, type Logger } from '../util/log';
 import { judgedHistory, perWeek, replay, WEEK } from './timeline';
 

@@ -1,6 +1,4 @@
-import { isCivilDate } from '../util/civil-date';
-import { parseTimeOption, type TimeSpec } from '../dashboard/range';
-import { parseTimeOffset } from '../evaluator/time-offset';
+import { parseCivilDate, parseDuration, parseRelativeTime, parseTimePoint, type TimePoint } from '../time';
 
 /**
  * Option builders shared by the commands, each defined once: the same option means the same thing, with the
@@ -46,7 +44,7 @@ export function timePointOption(describe: string) {
     type: 'string',
     requiresArg: true,
     describe,
-    coerce: (text: string): TimeSpec => parseTimeOption(text, ''),
+    coerce: (text: string): TimePoint => parseTimePoint(text),
   } as const;
 }
 
@@ -56,10 +54,7 @@ export function civilDateOption(describe: string) {
     type: 'string',
     requiresArg: true,
     describe,
-    coerce: (text: string): string => {
-      if (!isCivilDate(text)) throw new Error(`"${text}" is not a calendar date YYYY-MM-DD`);
-      return text;
-    },
+    coerce: (text: string): string => parseCivilDate(text),
   } as const;
 }
 
@@ -69,10 +64,19 @@ export function durationOption(describe: string, options: { allowZero?: boolean 
     type: 'string',
     requiresArg: true,
     describe,
-    coerce: (text: string): number => {
-      const seconds = Math.abs(parseTimeOffset(text));
-      if (seconds === 0 && !options.allowZero) throw new Error(`must be longer than 0, got "${text}"`);
-      return seconds;
+    coerce: (text: string): number => parseDuration(text, options),
+  } as const;
+}
+
+/** A Graphite range end as a check writes it (`-30d`, `now`), checked but kept as text. */
+export function relativeTimeOption(describe: string) {
+  return {
+    type: 'string',
+    requiresArg: true,
+    describe,
+    coerce: (text: string): string => {
+      parseRelativeTime(text);
+      return text;
     },
   } as const;
 }

@@ -6,10 +6,9 @@ import { backtestToJson, formatBacktestText } from '../backtest/report';
 import { resolveBacktestCheck } from '../backtest/resolve-check';
 import { InputError } from '../errors';
 import { lazySpecs } from '../evaluator/check-tests';
-import { epochOf } from '../dashboard/range';
 import { loadTemplates } from '../templates/registry';
 import { RESOLUTIONS } from '../templates/template';
-import { parseRelativeTime } from '../util/duration';
+import { epochOf } from '../time';
 import { defineCommand } from '../cli/define-command';
 import { resolveCheckFolders } from '../cli/check-folders';
 import {
@@ -18,6 +17,7 @@ import {
   durationOption,
   jsonOption,
   numberOption,
+  relativeTimeOption,
   timePointOption,
 } from '../cli/options';
 
@@ -59,15 +59,9 @@ export const backtestCommand = defineCommand({
     env: { ...checkSourceOptions.env, describe: 'The environment of a check declared for several' },
     warn: threshold('WARN threshold (default: the declared one)'),
     error: threshold('ERROR threshold (default: the declared one)'),
-    'check-from': {
-      type: 'string',
-      requiresArg: true,
-      describe: "The check's own range start, e.g. -30d (default: declared or template)",
-      coerce: (text: string): string => {
-        parseRelativeTime(text);
-        return text;
-      },
-    },
+    'check-from': relativeTimeOption(
+      "The check's own range start, e.g. -30d (default: declared or template)",
+    ),
     from: {
       ...timePointOption('Start of the history: -90d, a date (2026-08-01) or epoch seconds'),
       default: '-90d',

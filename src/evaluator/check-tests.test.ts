@@ -120,7 +120,36 @@ tests:
         sources,
       ),
     ).toThrow(
-      /tests\[0\]\.input_series\[0\]\.values: "2x" is not series notation[\s\S]*tests\[0\]\.check: no declared check is named "healthlake:nope:m"[\s\S]*tests\[0\]\.eval\[0\]\.at: Invalid offset unit 'q'/,
+      /tests\[0\]\.input_series\[0\]\.values: "2x" is not series notation[\s\S]*tests\[0\]\.check: no declared check is named "healthlake:nope:m"[\s\S]*tests\[0\]\.eval\[0\]\.at: unknown time unit "q" in "3q"/,
     );
+  });
+
+  it('times and durations are strict: no rolled-over date, no zero step, no made-up unit', () => {
+    let err: unknown;
+    try {
+      parseCheckTestFile(
+        `
+start: 2026-02-30
+step: 0s
+tests:
+  - name: t
+    input_series: [{ series: m, values: "1x10", step: 2hello }]
+    check: { target: "m", warn: 1, error: 2 }
+    eval: [{ at: 1d..2d, every: 0s, state: OK }, { at: 11/20/2026, state: OK }]
+`,
+        'times.yaml',
+        sources,
+      );
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message.split('\n')).toEqual([
+      'times.yaml:2: start: "2026-02-30" is not a calendar date (no such day)',
+      'times.yaml:3: step: "0s" is zero; expected a duration longer than 0',
+      'times.yaml:6: tests[0].input_series[0].step: unknown time unit "hello" in "2hello" (use s, min, h, d, w, mon or y, e.g. 30s, 10min, 7d)',
+      'times.yaml:8: tests[0].eval[0].at: "0s" is zero; expected a duration longer than 0',
+      'times.yaml:8: tests[0].eval[1].at: "11/20/2026" is not a date: write it as YYYY-MM-DD',
+    ]);
   });
 });

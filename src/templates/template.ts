@@ -5,7 +5,7 @@ import Mustache from 'mustache';
 import { z } from 'zod';
 import { InputError, InputProblem } from '../errors';
 import { validateMetricName } from '../checks/metric-name';
-import { parseRelativeTime } from '../util/duration';
+import { parseRelativeTime } from '../time';
 
 /**
  * A check template: `templates/<name>.mustache` holds YAML front matter between `---` lines, then one Graphite

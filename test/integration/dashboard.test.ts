@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadCheckSpecs } from '../../src/checks/definitions';
 import { GraphiteDashboardClient } from '../../src/clients/graphite-dashboard';
 import { buildDashboard, type BuiltDashboard } from '../../src/dashboard/build';
-import { parseTimeOption } from '../../src/dashboard/range';
+import { parseTimePoint } from '../../src/time';
 import { stateTargets } from '../../src/dashboard/state';
 import { loadTemplates } from '../../src/templates/registry';
 import { graphiteClient } from '../support/graphite-fixtures';
@@ -76,7 +76,7 @@ describe('healthlake dashboard against graphite-web 1.1.8', () => {
       name: NAME,
       checks: specs.map((spec) => ({ spec, metric: spec.metric })),
       holtWinters: templates.get('holtwinters'),
-      until: parseTimeOption(UNTIL, '--until'),
+      until: parseTimePoint(UNTIL),
       nowSeconds: Math.floor(Date.now() / 1000),
     });
   }, 120000);

@@ -14,7 +14,8 @@ describe('a statsD gauge through the real daemon', () => {
     await statsd.close();
 
     const series = await pollUntil(
-      () => graphiteClient().render('stats.gauges.health.live.heart.current', { from: '-2min', until: 'now' }),
+      () =>
+        graphiteClient().render('stats.gauges.health.live.heart.current', { from: '-2min', until: 'now' }),
       (s) => s.length === 1 && s[0]!.datapoints.some(([v]) => v === 72),
       { timeoutMs: 15000 },
     );
@@ -27,7 +28,8 @@ describe('a statsD gauge through the real daemon', () => {
     expect(stamped[0]!).toBeLessThanOrEqual(sentAt + 5);
     // and keeps re-sending the gauge on every flush (deleteGauges false), so later slots hold it too.
     await pollUntil(
-      () => graphiteClient().render('stats.gauges.health.live.heart.current', { from: '-2min', until: 'now' }),
+      () =>
+        graphiteClient().render('stats.gauges.health.live.heart.current', { from: '-2min', until: 'now' }),
       (s) => s[0]!.datapoints.filter(([v]) => v === 72).length >= 2,
       { timeoutMs: 15000 },
     );
