@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseCivilDate, parseDuration, parseRelativeTime, parseTimePoint, type TimePoint } from '../time';
 
 /**
@@ -77,6 +79,20 @@ export function relativeTimeOption(describe: string) {
     coerce: (text: string): string => {
       parseRelativeTime(text);
       return text;
+    },
+  } as const;
+}
+
+/** A file to write: its folder must exist (checked before any work is done). */
+export function outputFileOption(describe: string) {
+  return {
+    type: 'string',
+    requiresArg: true,
+    describe,
+    coerce: (file: string): string => {
+      const dir = path.dirname(path.resolve(file));
+      if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`the folder ${dir} does not exist`);
+      return file;
     },
   } as const;
 }

@@ -17,6 +17,7 @@ import {
   durationOption,
   jsonOption,
   numberOption,
+  outputFileOption,
   relativeTimeOption,
   timePointOption,
 } from '../cli/options';
@@ -101,11 +102,7 @@ export const backtestCommand = defineCommand({
       }),
       default: '0s',
     },
-    png: {
-      type: 'string',
-      requiresArg: true,
-      describe: "Write graphite-web's PNG of the values with the thresholds as constantLines",
-    },
+    png: outputFileOption("Write graphite-web's PNG of the values with the thresholds as constantLines"),
     width: { ...numberOption('PNG width in pixels', { min: 50, max: 4000, integer: true }), default: 1000 },
     height: { ...numberOption('PNG height in pixels', { min: 50, max: 4000, integer: true }), default: 400 },
     json: jsonOption(),
@@ -130,7 +127,7 @@ export const backtestCommand = defineCommand({
   validate: (args) => {
     const now = Math.floor(Date.now() / 1000);
     if (epochOf(args.until, now) <= epochOf(args.from, now))
-      throw InputError.single('--until must be after --from', { field: '--until' });
+      throw InputError.single('must be after --from', { field: '--until' });
   },
   handler: async (args, ctx) => {
     const { config, log } = ctx;

@@ -16,7 +16,7 @@ export const dayRangeOptions = {
 
 export function validateDayRange(args: { from?: string; to?: string }): void {
   if (args.from !== undefined && args.to !== undefined && args.from > args.to) {
-    throw InputError.single(`--from ${args.from} is after --to ${args.to}`, { field: '--from' });
+    throw InputError.single(`${args.from} is after --to ${args.to}`, { field: '--from' });
   }
 }
 

@@ -5,6 +5,7 @@ import { checkName, toDesiredCheck } from '../checks/desired';
 import { hasWildcards } from '../checks/metric-name';
 import { InputError, type InputProblem } from '../errors';
 import { getTemplate } from '../templates/registry';
+import { didYouMean } from '../util/did-you-mean';
 import { RESOLUTIONS, checkRange, renderTarget, type Template } from '../templates/template';
 import { parseAbsoluteTime, parseDuration, parseRelativeTime } from '../time';
 import { loadYamlWithPositions, type LocatedYaml, type YamlPath } from '../util/yaml-positions';
@@ -267,7 +268,7 @@ function resolveCheck(
     if (specs.length === 0) {
       const known = [...new Set(sources.specs().map((s) => checkName(s.heuristic, s.metric)))].sort();
       throw new Error(
-        `no declared check is named "${c.name}" (declared: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''})`,
+        `no declared check is named "${c.name}"${didYouMean(c.name, known)} (declared: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''})`,
       );
     }
     if (specs.length > 1 && c.env === undefined) {
