@@ -84,6 +84,10 @@ export async function estimateAlertRates(
       from: String(window.from + range.from),
       until: String(now),
     });
+    if (rendered.every((s) => s.datapoints.every(([v]) => v === null))) {
+      rates.set(c.name, { perWeek: 0, weeks, noData: true });
+      return;
+    }
     const history = judgedHistory(
       rendered.map((s) => seriesFromDatapoints(s.target, s.datapoints, 60)),
       range,

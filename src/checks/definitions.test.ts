@@ -148,6 +148,50 @@ checks:
     );
     expect(only.specs.map((s) => s.metric)).toEqual(['staging.x']);
   });
+
+  // The --env hole: validating only the environment asked for dropped broken checks silently, and with
+  // --prune provision-checks would then have deleted them from Seyren.
+  describe('validates every environment whatever env selects', () => {
+    const broken = `environments: [prod, staging]
+checks:
+  - metric: "{{env}}.a"
+    heuristics: { cv: { warn: 1, error: 2 } }
+    overrides:
+      stagng: { cv: { warn: 3 } }
+  - metric: "{{env}}.{{host}}.b"
+    heuristics: { cv: { warn: 1, error: 2 } }
+  - metric: "{{env}}.c"
+    heuristics: { cv: { warn: 1, error: 2 } }
+    overrides:
+      staging: { cv: { error: "high" } }
+`;
+    it.each([undefined, 'prod', 'staging'])('env %s', (env) => {
+      const { problems } = parseCheckFile(broken, FILE, templates, { env });
+      expect(problems.map((p) => `${p.line}: ${p.field}: ${p.message}`)).toEqual([
+        '6: checks[0].overrides.stagng: overrides an environment the file does not declare: stagng (declared: prod, staging)',
+        '7: checks[1].metric: unknown placeholder {{host}} (known: {{env}}, {{prefix}})',
+        '10: checks[2].heuristics.cv.error: must be a number, got string "high" (environment staging)',
+      ]);
+    });
+  });
+
+  it('names a template parameter the template does not have', () => {
+    const p = problemsOf(valid.replace('params: { window: 14 }', 'params: { windwo: 14 }'));
+    expect(p.map((x) => `${x.line}: ${x.field}: ${x.message}`)).toEqual([
+      '7: checks[0].heuristics.cv.params.windwo: template "cv" has no parameter "windwo"; did you mean "window"? (its parameters: window)',
+    ]);
+  });
+});
+
+describe('loadCheckSpecs with --env', () => {
+  it('refuses an environment no file declares, listing the declared ones', () => {
+    expect(() => loadCheckSpecs(path.resolve(__dirname, '../../checks'), templates, { env: 'prd' })).toThrow(
+      '--env: unknown environment "prd"; did you mean "prod"? (declared: prod, staging)',
+    );
+    expect(
+      loadCheckSpecs(path.resolve(__dirname, '../../checks'), templates, { env: 'prod' }).map((s) => s.env),
+    ).not.toContain('staging');
+  });
 });
 
 describe('desired checks', () => {

@@ -63,11 +63,13 @@ export function toDesiredCheck(spec: CheckSpec, metric: string = spec.metric): D
 
 /**
  * Expands every spec's globs through `expand` (Graphite's /metrics/expand) into one check per series and
- * fails on two declarations that produce the same check name.
+ * fails on two declarations that produce the same check name. A glob that matches nothing yields no check and
+ * is reported to `onUnmatched`.
  */
 export async function desiredChecks(
   specs: CheckSpec[],
   expand: (glob: string) => Promise<string[]>,
+  options: { onUnmatched?: (spec: CheckSpec) => void } = {},
 ): Promise<DesiredCheck[]> {
   const expansions = new Map<string, Promise<string[]>>();
   const out: DesiredCheck[] = [];
@@ -76,6 +78,7 @@ export async function desiredChecks(
     if (hasWildcards(spec.metric)) {
       if (!expansions.has(spec.metric)) expansions.set(spec.metric, expand(spec.metric));
       metrics = await (expansions.get(spec.metric) as Promise<string[]>);
+      if (metrics.length === 0) options.onUnmatched?.(spec);
     }
     for (const metric of metrics) out.push(toDesiredCheck(spec, metric));
   }

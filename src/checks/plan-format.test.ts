@@ -146,6 +146,28 @@ describe('formatPlanText', () => {
     );
   });
 
+  it('names checks whose metric has no series in Graphite, under the change and at the end', () => {
+    const typo = desired('health.setps');
+    const plan = planChanges([typo, desired('health.same')], [actualOf(desired('health.same'), 'x')], {
+      prune: false,
+    });
+    const noSeries = new Map([
+      [typo.name, 'health.setps'],
+      ['healthlake:cv:health.same', 'health.same'],
+    ]);
+    const lines = formatPlanText(plan, { seyrenUrl: URL, prune: false, noSeries }).split('\n');
+    expect(lines).toContain('      data           no series in Graphite for health.setps');
+    expect(lines.slice(-3)).toEqual([
+      '2 declared check(s) read a metric with no series in Graphite (a typo, or nothing written yet?); Seyren would show them as no data:',
+      '    healthlake:cv:health.same  (metric health.same)',
+      '    healthlake:cv:health.setps  (metric health.setps)',
+    ]);
+    expect(planToJson(plan, undefined, noSeries).noSeries).toEqual([
+      { name: 'healthlake:cv:health.same', metric: 'health.same' },
+      { name: 'healthlake:cv:health.setps', metric: 'health.setps' },
+    ]);
+  });
+
   it('never prints a subscription target in clear', () => {
     for (const prune of [false, true]) {
       const text = formatPlanText(fullPlan(prune), { seyrenUrl: URL, prune });

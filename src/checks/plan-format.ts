@@ -14,11 +14,18 @@ export interface AlertRate {
   perWeek: number;
   previousPerWeek?: number;
   weeks: number;
+  /** The target had no value over those weeks: "0 alerts" would be a false comfort. */
+  noData?: boolean;
 }
 export type AlertRates = ReadonlyMap<string, AlertRate>;
 
+/** Declared checks whose metric has no series in Graphite, by check name: the metric. */
+export type NoSeries = ReadonlyMap<string, string>;
+
 function alertRateLine(rate: AlertRate | undefined): string[] {
   if (!rate) return [];
+  if (rate.noData)
+    return [`      alerts/week    no data (the target had no value in the last ${rate.weeks} weeks)`];
   const now = rate.perWeek.toFixed(2);
   const text = rate.previousPerWeek === undefined ? now : `${rate.previousPerWeek.toFixed(2)} → ${now}`;
   return [`      alerts/week    ${text} (over the last ${rate.weeks} weeks of Graphite data)`];
@@ -72,9 +79,13 @@ const show = (v: unknown) =>
 
 export function formatPlanText(
   plan: Plan,
-  context: { seyrenUrl: string; prune: boolean; alertRates?: AlertRates },
+  context: { seyrenUrl: string; prune: boolean; alertRates?: AlertRates; noSeries?: NoSeries },
 ): string {
   const out: string[] = [];
+  const dataLine = (name: string): string[] => {
+    const metric = context.noSeries?.get(name);
+    return metric === undefined ? [] : [`      data           no series in Graphite for ${metric}`];
+  };
   const s = summarize(plan);
   if (plan.actions.length === 0) {
     out.push(
@@ -91,12 +102,14 @@ export function formatPlanText(
         out.push(
           `      thresholds     ${describeDirection(c.warn, c.error)}${c.enabled ? '' : ' (disabled)'}`,
         );
+        out.push(...dataLine(a.name));
         out.push(...alertRateLine(context.alertRates?.get(a.name)));
         for (const sub of a.body.subscriptions ?? [])
           out.push(`      subscription   ${describeSubscription(sub)}`);
       } else if (a.kind === 'update') {
         out.push(`  ~ ${a.name}  (id ${a.id})`);
         for (const c of a.changes) out.push(`      ${c.field.padEnd(14)} ${show(c.from)} → ${show(c.to)}`);
+        out.push(...dataLine(a.name));
         out.push(...alertRateLine(context.alertRates?.get(a.name)));
         for (const sub of a.subscriptions) out.push(`      subscription   ${subscriptionLine(sub)}`);
       } else {
@@ -115,6 +128,13 @@ export function formatPlanText(
     );
     for (const o of plan.orphans) out.push(`    ${o.name}  (id ${o.id})`);
   }
+  if (context.noSeries && context.noSeries.size > 0) {
+    out.push(
+      '',
+      `${context.noSeries.size} declared check(s) read a metric with no series in Graphite (a typo, or nothing written yet?); Seyren would show them as no data:`,
+    );
+    for (const [name, metric] of [...context.noSeries].sort()) out.push(`    ${name}  (metric ${metric})`);
+  }
   if (plan.conflicts.length > 0) {
     out.push(
       '',
@@ -125,7 +145,7 @@ export function formatPlanText(
   return out.join('\n');
 }
 
-export function planToJson(plan: Plan, alertRates?: AlertRates) {
+export function planToJson(plan: Plan, alertRates?: AlertRates, noSeries?: NoSeries) {
   return {
     summary: summarize(plan),
     actions: plan.actions.map((a) => {
@@ -168,6 +188,7 @@ export function planToJson(plan: Plan, alertRates?: AlertRates) {
     unchanged: plan.unchanged,
     orphans: plan.orphans,
     conflicts: plan.conflicts,
+    noSeries: [...(noSeries ?? [])].sort().map(([name, metric]) => ({ name, metric })),
   };
 }
 

@@ -91,7 +91,8 @@ export function outputFileOption(describe: string) {
     describe,
     coerce: (file: string): string => {
       const dir = path.dirname(path.resolve(file));
-      if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`the folder ${dir} does not exist`);
+      if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+        throw new Error(`the folder ${dir} does not exist`);
       return file;
     },
   } as const;

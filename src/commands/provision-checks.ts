@@ -1,9 +1,12 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { escapeJavaRegex } from '../clients/seyren/client';
 import { applyPlan, type ApplyResult } from '../checks/apply';
-import { desiredChecks, MANAGED_NAME_PREFIX } from '../checks/desired';
+import { desiredChecks, MANAGED_NAME_PREFIX, type DesiredCheck } from '../checks/desired';
+import { metricsWithoutSeries, unmatchedGlobMessage } from '../checks/series-presence';
+import type { GraphiteClient } from '../clients/graphite';
+import type { Logger } from '../util/log';
 import { planChanges, hasChanges } from '../checks/plan';
-import { formatPlanText, planToJson, summarize, type AlertRates } from '../checks/plan-format';
+import { formatPlanText, planToJson, summarize, type AlertRates, type NoSeries } from '../checks/plan-format';
 import { estimateAlertRates, noiseGraphiteClient } from '../backtest/noise';
 import { validateTargets, type ValidationIssue } from '../checks/validate';
 import { ExitCode, HealthlakeError } from '../errors';
@@ -56,7 +59,9 @@ export const provisionChecksCommand = defineCommand({
     // Everything that can be wrong in the definitions is found before any request.
     const { specs } = loadCheckSource(args, ctx);
     const graphite = ctx.clients.graphite();
-    const desired = await desiredChecks(specs, (glob) => graphite.expand(glob));
+    const desired = await desiredChecks(specs, (glob) => graphite.expand(glob), {
+      onUnmatched: (spec) => log.warn({ glob: spec.metric }, unmatchedGlobMessage(spec)),
+    });
 
     let validation: ValidationIssue[] = [];
     if (args.validate) {
@@ -83,18 +88,24 @@ export const provisionChecksCommand = defineCommand({
       logger: log,
     });
     const alertRates = await estimateAlertRates(plan, graphiteForRates, { logger: log });
+    // --validate has refused checks without series already; otherwise the plan names them.
+    const noSeries: NoSeries = args.validate
+      ? new Map()
+      : await checksWithoutSeries(desired, graphiteForRates, log);
+    const planContext = { seyrenUrl, prune: args.prune, alertRates, noSeries };
 
     // A declared check whose name a hand-made check holds cannot be provisioned: the run has not converged.
     const conflictCode = plan.conflicts.length > 0 ? ExitCode.failure : ExitCode.ok;
     if (args['dry-run']) {
-      if (args.json) console.log(JSON.stringify({ ...planToJson(plan, alertRates), validation }, null, 2));
-      else console.log(formatPlanText(plan, { seyrenUrl, prune: args.prune, alertRates }));
+      if (args.json)
+        console.log(JSON.stringify({ ...planToJson(plan, alertRates, noSeries), validation }, null, 2));
+      else console.log(formatPlanText(plan, planContext));
       if (conflictCode) process.exitCode = conflictCode;
       else if (args['detailed-exitcode'] && hasChanges(plan)) process.exitCode = ExitCode.changesPending;
       return;
     }
 
-    if (!args.json) console.log(formatPlanText(plan, { seyrenUrl, prune: args.prune, alertRates }));
+    if (!args.json) console.log(formatPlanText(plan, planContext));
     const bar = progressBar(plan.actions.length);
     const result = await applyPlan(plan, seyren, {
       concurrency: args.concurrency,
@@ -102,7 +113,7 @@ export const provisionChecksCommand = defineCommand({
       onProgress: (done) => bar?.update(done),
     });
     bar?.stop();
-    report(result, args.json, plan, validation, alertRates);
+    report(result, args.json, plan, validation, alertRates, noSeries);
     log.info(
       { ...result, failures: result.failures.length, seyrenRequests: seyren.requestCount },
       result.failures.length ? 'apply finished with failures' : 'apply finished',
@@ -122,15 +133,34 @@ function progressBar(total: number): SingleBar | undefined {
   return bar;
 }
 
+/** Declared checks whose metric has no series in Graphite, by name; none when Graphite does not answer. */
+async function checksWithoutSeries(
+  desired: DesiredCheck[],
+  graphite: GraphiteClient,
+  log: Logger,
+): Promise<NoSeries> {
+  try {
+    const missing = await metricsWithoutSeries(desired, (m) => graphite.expand(m));
+    return new Map(desired.filter((c) => missing.has(c.source.metric)).map((c) => [c.name, c.source.metric]));
+  } catch (err) {
+    log.debug(
+      { reason: (err as Error).message },
+      'Graphite did not answer: the plan cannot say which metrics have no series',
+    );
+    return new Map();
+  }
+}
+
 function report(
   result: ApplyResult,
   json: boolean,
   plan: ReturnType<typeof planChanges>,
   validation: ValidationIssue[],
   alertRates: AlertRates,
+  noSeries: NoSeries,
 ) {
   if (json) {
-    console.log(JSON.stringify({ ...planToJson(plan, alertRates), validation, result }, null, 2));
+    console.log(JSON.stringify({ ...planToJson(plan, alertRates, noSeries), validation, result }, null, 2));
     return;
   }
   console.log(

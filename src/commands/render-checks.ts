@@ -2,6 +2,7 @@ import { desiredChecks, toDesiredCheck, checkName, type DesiredCheck } from '../
 import type { CheckSpec } from '../checks/definitions';
 import { describeDirection } from '../checks/lint';
 import { hasWildcards } from '../checks/metric-name';
+import { metricsWithoutSeries, noSeriesMessage, unmatchedGlobMessage } from '../checks/series-presence';
 import { renderTarget } from '../templates/template';
 import { redactSubscription } from '../checks/redact';
 import { defineCommand } from '../cli/define-command';
@@ -29,7 +30,12 @@ export const renderChecksCommand = defineCommand({
     let rows: RenderedRow[];
     if (args.expand) {
       const graphite = ctx.clients.graphite();
-      rows = (await desiredChecks(specs, (glob) => graphite.expand(glob))).map(fromDesired);
+      const checks = await desiredChecks(specs, (glob) => graphite.expand(glob), {
+        onUnmatched: (spec) => ctx.log.warn({ glob: spec.metric }, unmatchedGlobMessage(spec)),
+      });
+      const missing = await metricsWithoutSeries(checks, (m) => graphite.expand(m));
+      rows = checks.map((c) => ({ ...fromDesired(c), series: !missing.has(c.source.metric) }));
+      for (const metric of missing) ctx.log.warn({ metric }, noSeriesMessage(metric));
     } else {
       rows = specs.map((s) => (hasWildcards(s.metric) ? fromGlobSpec(s) : fromDesired(toDesiredCheck(s))));
     }
@@ -44,6 +50,7 @@ export const renderChecksCommand = defineCommand({
 
 interface RenderedRow {
   name: string;
+  metric: string;
   target: string;
   from: string;
   until: string;
@@ -56,11 +63,14 @@ interface RenderedRow {
   source: string;
   /** Set when the metric is a glob that provision-checks expands into one check per series. */
   glob?: boolean;
+  /** With --expand: whether Graphite has any series for the check's metric. */
+  series?: boolean;
 }
 
 function fromDesired(c: DesiredCheck): RenderedRow {
   return {
     name: c.name,
+    metric: c.source.metric,
     target: c.target,
     from: c.from,
     until: c.until,
@@ -77,6 +87,7 @@ function fromDesired(c: DesiredCheck): RenderedRow {
 function fromGlobSpec(s: CheckSpec): RenderedRow {
   return {
     name: checkName(s.heuristic, s.metric),
+    metric: s.metric,
     target: renderTarget(s.template, { ...s.vars, metric: s.metric }, s.resolution),
     from: s.from,
     until: s.until,
@@ -96,6 +107,7 @@ function printRow(r: RenderedRow) {
   console.log(`  target  ${r.target}`);
   console.log(`  range   ${r.from} .. ${r.until}`);
   console.log(`  alert   ${r.direction}${r.enabled ? '' : ' (disabled)'}`);
+  if (r.series === false) console.log(`  data    ${noSeriesMessage(r.metric)}`);
   if (r.subscriptions.length > 0) {
     console.log(
       `  notify  ${r.subscriptions.map((s) => `${s.type} ${s.target} ${s.days} ${s.fromTime}-${s.toTime}`).join('; ')}`,

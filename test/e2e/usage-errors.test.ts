@@ -101,6 +101,16 @@ const CASES: Array<[string, string[], string | RegExp, Record<string, string>?]>
     '--width: must be a whole number from 50 to 4000',
   ],
   ['dashboard --from in the future', ['dashboard', '--from', '+1d'], '--from: "+1d" is in the future'],
+  [
+    'render-checks --env prd',
+    ['render-checks', '--env', 'prd'],
+    '--env: unknown environment "prd"; did you mean "prod"? (declared: prod, staging)',
+  ],
+  [
+    'backtest --param with a misspelled template parameter',
+    ['backtest', '--metric', 'health.steps', '--heuristic', 'cv', '--param', 'windwo=7', '--suggest'],
+    'params.windwo: template "cv" has no parameter "windwo"; did you mean "window"? (its parameters: window)',
+  ],
   ['a flag typo', ['provision-checks', '--dry-rn'], 'unknown option --dry-rn; did you mean --dry-run?'],
   [
     'an unknown stack action',
