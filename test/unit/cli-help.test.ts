@@ -87,3 +87,24 @@ describe('healthlake --help', () => {
     expect(help).toContain('graphite-carbon graphite-web gunicorn');
   });
 });
+
+describe('defaults a person expects', () => {
+  it('`healthlake stack` alone lists its sub-commands', async () => {
+    const out = await output(['stack']);
+    expect(out).toMatch(/^ {2}healthlake stack up {6}Write config/m);
+    expect(out).toMatch(/^ {2}healthlake stack down {4}Stop/m);
+    expect(out).toMatch(/^ {2}healthlake stack status {2}Show/m);
+  });
+
+  it('`healthlake completion` prints a bash/zsh completion script that asks the CLI itself', async () => {
+    const script = await output(['completion']);
+    expect(script).toContain('###-begin-healthlake-completions-###');
+    expect(script).toContain('--get-yargs-completions');
+    expect((await output(['--get-yargs-completions', 'stack', ''])).split('\n')).toEqual([
+      'up',
+      'down',
+      'status',
+    ]);
+    expect(await output(['--get-yargs-completions', 'provision-checks', '--'])).toContain('--dry-run');
+  });
+});
