@@ -200,9 +200,30 @@ describe('desired checks', () => {
   it('have a deterministic name, a marker in the description, and the rendered target', () => {
     const c = toDesiredCheck(specs[0]!);
     expect(c.name).toBe('healthlake:cv:health.steps');
-    expect(c.description.startsWith('[managed by healthlake] cv from checks/test.yaml.')).toBe(true);
-    expect(c.description).toContain('high is bad: WARN at >= 0.5, ERROR at >= 0.8');
+    expect(c.description).toBe(
+      '[managed by healthlake] Coefficient of variation (stdev / moving average) over the last `window` points. ' +
+        'High = unusually noisy. Defined in test.yaml of the checks folder: edit it there, not here (changes here ' +
+        'are overwritten). Replay its history: healthlake backtest --check healthlake:cv:health.steps',
+    );
     expect(c.target).toBe('divideSeries(stdev(health.steps,14),movingAverage(health.steps,14))');
+  });
+
+  it('describe what a person receiving the alert needs, and no thresholds', () => {
+    const glob = parseCheckFile(
+      'environments: [prod]\nchecks:\n  - metric: "{{env}}.web*.rate"\n    heuristics: { timeshift: { warn: 0.5, error: 0.8 } }\n',
+      '/home/me/monitoring/checks/app.yaml',
+      templates,
+    ).specs[0]!;
+    const c = toDesiredCheck(glob, 'prod.web1.rate');
+    expect(c.description).toMatch(/^\[managed by healthlake\] \(env prod\) Relative change against /);
+    // the file relative to the checks folder: moving the folder changes no description
+    expect(c.description).toContain('Defined in app.yaml of the checks folder');
+    expect(c.description).not.toContain('/home/me');
+    expect(c.description).toContain(
+      "Replay its history: healthlake backtest --check 'healthlake:timeshift:prod.web*.rate' --metric prod.web1.rate --env prod",
+    );
+    const moreSensitive = toDesiredCheck({ ...glob, warn: 0.3, error: 0.4 }, 'prod.web1.rate');
+    expect(moreSensitive.description).toBe(c.description);
   });
 
   it('expand a glob into one check per series, asking Graphite once per glob', async () => {

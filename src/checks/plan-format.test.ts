@@ -4,6 +4,7 @@ import { MANAGED_MARKER, type DesiredCheck } from './desired';
 import { formatPlanText, planToJson, summarize } from './plan-format';
 import { planChanges, toSeyrenSubscription } from './plan';
 import { redactTarget } from './redact';
+import { ansiStyle, stripStyle } from '../util/style';
 
 const SECRET = 'PD-SECRET-KEY-123';
 const SECRET2 = 'FLOW-TOKEN-456';
@@ -166,6 +167,18 @@ describe('formatPlanText', () => {
       { name: 'healthlake:cv:health.same', metric: 'health.same' },
       { name: 'healthlake:cv:health.setps', metric: 'health.setps' },
     ]);
+  });
+
+  it('colours creates, updates and deletes for a terminal; the text is the same without the colours', () => {
+    const plain = formatPlanText(fullPlan(true), { seyrenUrl: URL, prune: true });
+    const coloured = formatPlanText(fullPlan(true), { seyrenUrl: URL, prune: true, style: ansiStyle });
+    expect(stripStyle(coloured)).toBe(plain);
+    expect(coloured).toContain('\u001b[32m  + healthlake:cv:health.new\u001b[39m');
+    // eslint-disable-next-line no-control-regex -- matching the terminal's escape codes is the point
+    expect(coloured).toMatch(/\u001b\[33m {2}~ healthlake:cv:health\.steps/);
+    // eslint-disable-next-line no-control-regex -- matching the terminal's escape codes is the point
+    expect(coloured).toMatch(/\u001b\[31m {2}- healthlake:cv:health\.gone/);
+    expect(plain).not.toContain('\u001b[');
   });
 
   it('never prints a subscription target in clear', () => {

@@ -3,6 +3,7 @@ import { DAYS } from './definition-schema';
 import { describeDirection } from './lint';
 import type { Plan, PlannedAction, SubscriptionChange } from './plan';
 import { redactTarget } from './redact';
+import { plainStyle, type Style } from '../util/style';
 
 /** Plan output for people (like `terraform plan`) and for programs (`--json`). Secrets never appear. */
 
@@ -79,12 +80,19 @@ const show = (v: unknown) =>
 
 export function formatPlanText(
   plan: Plan,
-  context: { seyrenUrl: string; prune: boolean; alertRates?: AlertRates; noSeries?: NoSeries },
+  context: { seyrenUrl: string; prune: boolean; alertRates?: AlertRates; noSeries?: NoSeries; style?: Style },
 ): string {
   const out: string[] = [];
+  const style = context.style ?? plainStyle;
   const dataLine = (name: string): string[] => {
     const metric = context.noSeries?.get(name);
-    return metric === undefined ? [] : [`      data           no series in Graphite for ${metric}`];
+    return metric === undefined
+      ? []
+      : [style.yellow(`      data           no series in Graphite for ${metric}`)];
+  };
+  const rateLines = (name: string) => {
+    const rate = context.alertRates?.get(name);
+    return alertRateLine(rate).map((l) => (rate?.noData ? style.yellow(l) : l));
   };
   const s = summarize(plan);
   if (plan.actions.length === 0) {
@@ -96,29 +104,35 @@ export function formatPlanText(
     for (const a of plan.actions) {
       if (a.kind === 'create') {
         const c = a.desired;
-        out.push(`  + ${a.name}`);
+        out.push(style.green(`  + ${a.name}`));
         out.push(`      target         ${c.target}`);
         out.push(`      range          ${c.from} .. ${c.until}`);
         out.push(
           `      thresholds     ${describeDirection(c.warn, c.error)}${c.enabled ? '' : ' (disabled)'}`,
         );
         out.push(...dataLine(a.name));
-        out.push(...alertRateLine(context.alertRates?.get(a.name)));
+        out.push(...rateLines(a.name));
         for (const sub of a.body.subscriptions ?? [])
           out.push(`      subscription   ${describeSubscription(sub)}`);
       } else if (a.kind === 'update') {
-        out.push(`  ~ ${a.name}  (id ${a.id})`);
+        out.push(style.yellow(`  ~ ${a.name}  (id ${a.id})`));
         for (const c of a.changes) out.push(`      ${c.field.padEnd(14)} ${show(c.from)} → ${show(c.to)}`);
         out.push(...dataLine(a.name));
-        out.push(...alertRateLine(context.alertRates?.get(a.name)));
-        for (const sub of a.subscriptions) out.push(`      subscription   ${subscriptionLine(sub)}`);
+        out.push(...rateLines(a.name));
+        for (const sub of a.subscriptions) {
+          const paint =
+            sub.kind === 'create' ? style.green : sub.kind === 'delete' ? style.red : style.yellow;
+          out.push(`      subscription   ${paint(subscriptionLine(sub))}`);
+        }
       } else {
-        out.push(`  - ${a.name}  (id ${a.id})`);
+        out.push(style.red(`  - ${a.name}  (id ${a.id})`));
       }
       out.push('');
     }
     out.push(
-      `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unchanged} unchanged.`,
+      style.bold(
+        `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unchanged} unchanged.`,
+      ),
     );
   }
   if (plan.orphans.length > 0) {
@@ -131,7 +145,9 @@ export function formatPlanText(
   if (context.noSeries && context.noSeries.size > 0) {
     out.push(
       '',
-      `${context.noSeries.size} declared check(s) read a metric with no series in Graphite (a typo, or nothing written yet?); Seyren would show them as no data:`,
+      style.yellow(
+        `${context.noSeries.size} declared check(s) read a metric with no series in Graphite (a typo, or nothing written yet?); Seyren would show them as no data:`,
+      ),
     );
     for (const [name, metric] of [...context.noSeries].sort()) out.push(`    ${name}  (metric ${metric})`);
   }

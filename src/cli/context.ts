@@ -110,10 +110,10 @@ function askYesNo(question: string, io: ContextIo): Promise<boolean> {
   const rl = readline.createInterface({ input: io.stdin, output: io.stderr });
   return new Promise((resolve) => {
     rl.question(`${question} [y/N] `, (answer) => {
+      resolve(/^\s*y(es)?\s*$/i.test(answer)); // before close(), whose event answers "no"
       rl.close();
-      resolve(/^\s*y(es)?\s*$/i.test(answer));
     });
-    rl.once('close', () => resolve(false));
+    rl.once('close', () => resolve(false)); // end of input (Ctrl-D) is a no
   });
 }
 

@@ -10,6 +10,7 @@ import { createTokenStore, fileModeOf, type StoredToken } from '../auth/token-st
 import { ExitCode, HealthlakeError } from '../errors';
 import { defineCommand, defineCommandGroup } from '../cli/define-command';
 import { jsonOption } from '../cli/options';
+import { formatTime } from '../time';
 
 /**
  * `healthlake auth`: the one-off Google consent that cron collection depends on, and `auth status` to see
@@ -154,6 +155,12 @@ export function describeToken(token: StoredToken, file: string, now: number): To
   };
 }
 
+/** An ISO time from the token file, for people: `2026-11-20 14:03 UTC`. */
+const human = (iso: string) => {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? formatTime(Math.floor(ms / 1000)) : iso;
+};
+
 function printStatus(s: TokenStatus, checked?: string): void {
   const row = (name: string, value: string) => console.log(`${name.padEnd(15)} ${value}`);
   row('token file', `${s.file} (mode ${s.mode ?? '?'})`);
@@ -171,11 +178,11 @@ function printStatus(s: TokenStatus, checked?: string): void {
     'access token',
     s.accessTokenExpiry === null
       ? 'none stored (fetched on the next run)'
-      : `${s.accessTokenExpired ? 'expired' : 'expires'} ${s.accessTokenExpiry}${s.accessTokenExpired ? ' (refreshed on the next run)' : ''}`,
+      : `${s.accessTokenExpired ? 'expired' : 'expires'} ${human(s.accessTokenExpiry)}${s.accessTokenExpired ? ' (refreshed on the next run)' : ''}`,
   );
   row(
     'consent given',
-    `${s.consentGiven}${s.testingConsentEnds ? ` (with a "Testing" consent screen Google ends it ${s.testingConsentEnds})` : ''}`,
+    `${human(s.consentGiven)}${s.testingConsentEnds ? ` (with a "Testing" consent screen Google ends it ${human(s.testingConsentEnds)})` : ''}`,
   );
   if (checked) row('check', checked);
 }

@@ -5,6 +5,7 @@ import { validateDashboardName } from '../clients/graphite-dashboard';
 import { buildDashboard, DEFAULT_GRAPH_SIZE, type DashboardGraph } from '../dashboard/build';
 import { dashboardChecks } from '../dashboard/checks';
 import { ExitCode, HealthlakeError } from '../errors';
+import { formatTime, type TimePoint } from '../time';
 import { defineCommand } from '../cli/define-command';
 import { loadCheckSource } from '../cli/check-folders';
 import { checkSourceOptions, dryRunOption, jsonOption, numberOption, timePointOption } from '../cli/options';
@@ -127,23 +128,30 @@ export const dashboardCommand = defineCommand({
 interface GraphSummary {
   id: string;
   title: string;
+  /** As graphite-web reads it: `-8weeks`, `now` or epoch seconds. */
   from: string;
   until: string;
+  /** For people: `-8weeks` stays, epoch seconds become a date. */
+  range: string;
   targets: string[];
 }
 
 function describeGraph(g: DashboardGraph): GraphSummary {
+  const human = (graphite: string, point: TimePoint) =>
+    point.kind === 'absolute' ? formatTime(point.epoch) : graphite;
   return {
     id: g.id,
     title: String(g.params.title),
     from: g.range.from,
     until: g.range.until,
+    range: `${human(g.range.from, g.range.fromSpec)} .. ${human(g.range.until, g.range.untilSpec)}`,
     targets: g.targets,
   };
 }
 
+/** The graphs, then the headline: on a terminal the last line says what happened (and where to look). */
 function printGraphs(headline: string, graphs: GraphSummary[]) {
-  console.log(headline);
   const width = Math.max(...graphs.map((g) => g.title.length));
-  for (const g of graphs) console.log(`  ${g.title.padEnd(width)}  ${g.from} .. ${g.until}`);
+  for (const g of graphs) console.log(`  ${g.title.padEnd(width)}  ${g.range}`);
+  console.log(headline);
 }

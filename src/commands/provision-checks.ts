@@ -39,6 +39,12 @@ export const provisionChecksCommand = defineCommand({
       default: false,
       describe: 'With --dry-run: exit 2 when changes are pending, 0 when none',
     },
+    yes: {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Delete checks without asking: on a terminal an apply that deletes checks asks first; without one (cron) it never asks',
+    },
     concurrency: {
       ...numberOption('Seyren requests in flight at once', { min: 1, max: 64, integer: true }),
       default: 8,
@@ -92,7 +98,7 @@ export const provisionChecksCommand = defineCommand({
     const noSeries: NoSeries = args.validate
       ? new Map()
       : await checksWithoutSeries(desired, graphiteForRates, log);
-    const planContext = { seyrenUrl, prune: args.prune, alertRates, noSeries };
+    const planContext = { seyrenUrl, prune: args.prune, alertRates, noSeries, style: ctx.terminal.style };
 
     // A declared check whose name a hand-made check holds cannot be provisioned: the run has not converged.
     const conflictCode = plan.conflicts.length > 0 ? ExitCode.failure : ExitCode.ok;
@@ -106,6 +112,12 @@ export const provisionChecksCommand = defineCommand({
     }
 
     if (!args.json) console.log(formatPlanText(plan, planContext));
+    const deletes = summarize(plan).delete;
+    if (deletes > 0 && !args.yes && ctx.terminal.interactive) {
+      if (!(await ctx.confirm(`Delete ${deletes} check(s) from Seyren (${seyrenUrl})?`))) {
+        throw new HealthlakeError('apply cancelled; nothing was written (--yes applies without asking)');
+      }
+    }
     const bar = progressBar(plan.actions.length);
     const result = await applyPlan(plan, seyren, {
       concurrency: args.concurrency,

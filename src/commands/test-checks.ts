@@ -57,7 +57,7 @@ export const testChecksCommand = defineCommand({
     if (problems.length > 0) throw new InputError(problems);
     const results = [];
     for (const file of loaded) results.push(await runCheckTestFile(file));
-    const report = formatCheckTestReport(results);
+    const report = formatCheckTestReport(results, ctx.terminal.style);
     if (args.json) console.log(JSON.stringify({ results, failed: report.failed }, null, 2));
     else console.log(report.text);
     if (report.failed > 0) process.exitCode = ExitCode.failure;

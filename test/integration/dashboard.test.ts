@@ -146,9 +146,14 @@ describe('healthlake dashboard against graphite-web 1.1.8', () => {
       env(),
     );
     expect(moved.code).toBe(0);
-    expect(moved.stdout).toMatch(
-      new RegExp(`^dashboard "${NAME}" replaced: ${expected.graphs.length} graphs; open `),
+    // each graph with its range in dates, then, last, what happened and where to look
+    const lines = moved.stdout.trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(
+      new RegExp(
+        `^dashboard "${NAME}" replaced: ${expected.graphs.length} graphs; open http://\\S+/dashboard/${NAME}$`,
+      ),
     );
+    expect(lines[0]).toMatch(/^ {2}\S.* {2}2026-09-13 \.\. 2026-11-08$/);
     expect(await dashboards.find(NAME)).toEqual([NAME]);
     expect(((await dashboards.load(NAME)) as BuiltDashboard['state']).defaultGraphParams.until).toBe(
       '1794096000',

@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { resolveBacktestCheck } from '../../src/backtest/resolve-check';
+import { BUILTIN_CHECKS_DIR, loadCheckSpecs } from '../../src/checks/definitions';
+import { desiredChecks } from '../../src/checks/desired';
 import { COMMANDS } from '../../src/commands';
+import { loadTemplates } from '../../src/templates/registry';
 import type { HealthlakeCommand } from '../../src/cli/define-command';
 import { helpFor, optionLines } from '../support/cli-output';
 import { parseCommandLine } from '../support/parse-cli';
@@ -139,5 +143,31 @@ describe('options whose value starts with "-"', () => {
         'replay --from',
       ].sort(),
     );
+  });
+});
+
+describe('the replay command in every check description', () => {
+  it('parses, and selects exactly the check it describes', async () => {
+    const templates = loadTemplates();
+    const specs = loadCheckSpecs(BUILTIN_CHECKS_DIR, templates, { prefix: 'health' });
+    // one concrete series per glob, as Graphite would expand it
+    const checks = await desiredChecks(specs, async (glob) => [glob.replace('*', '1')]);
+    expect(checks.length).toBeGreaterThan(15);
+    for (const check of checks) {
+      const line = /Replay its history: (.*)$/.exec(check.description)?.[1] ?? '';
+      const { args } = await parseCommandLine(argumentsOf(line) ?? []);
+      const selected = resolveBacktestCheck(
+        {
+          check: args.check as string,
+          metric: args.metric as string | undefined,
+          env: args.env as string | undefined,
+        },
+        { templates, specs: () => specs },
+      );
+      expect({ name: selected.name, target: selected.target }).toEqual({
+        name: check.name,
+        target: check.target,
+      });
+    }
   });
 });

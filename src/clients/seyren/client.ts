@@ -356,7 +356,13 @@ export class SeyrenClient {
     const text = typeof res.data === 'string' ? res.data : '';
     if (res.status < 200 || res.status > 299) {
       const secrets = [...(spec.secrets ?? []), ...this.authSecrets];
-      throw new SeyrenError({ method, path, status: res.status, detail: errorBodyExcerpt(text, secrets) });
+      // /api/checks always exists in Seyren: a 404 there means the base URL misses Seyren's context path.
+      const detail =
+        res.status === 404 && spec.path === '/checks'
+          ? `no Seyren API at ${this.apiBase}${spec.path}; does SEYREN_URL include Seyren's context path ` +
+            '(e.g. http://host:8080/seyren)?'
+          : errorBodyExcerpt(text, secrets);
+      throw new SeyrenError({ method, path, status: res.status, detail });
     }
     const location = res.headers['location'];
     return { status: res.status, text, location: typeof location === 'string' ? location : undefined };
