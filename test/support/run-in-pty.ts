@@ -11,16 +11,18 @@ const quote = (word: string) => (/^[\w./:=@%+-]+$/.test(word) ? word : `'${word.
 
 /**
  * Runs a command on a pseudo-terminal (util-linux `script`), as a person at a terminal would: stdin, stdout and
- * stderr are all TTYs. `input` is typed at the keyboard. Only PATH and HOME are inherited from the test.
+ * stderr are all TTYs (unless `{ shell }` redirects one). `input` is typed at the keyboard. Only PATH and HOME
+ * are inherited from the test.
  */
 export function runInPty(
-  command: string[],
+  command: string[] | { shell: string },
   env: Record<string, string> = {},
   input = '',
   options: { cwd?: string } = {},
 ): Promise<PtyResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', command.map(quote).join(' '), '/dev/null'], {
+    const line = Array.isArray(command) ? command.map(quote).join(' ') : command.shell;
+    const child = spawn('script', ['-qec', line, '/dev/null'], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
       cwd: options.cwd,
