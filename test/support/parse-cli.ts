@@ -14,9 +14,22 @@ export interface ParsedCommandLine {
 export async function parseCommandLine(args: string[]): Promise<ParsedCommandLine> {
   let parsed: ParsedCommandLine | undefined;
   const onParsed: ParsedCallback = (command, values) => (parsed = { command, args: values });
-  await buildCli(args)
-    .exitProcess(false)
-    .parseAsync(args, { [PARSE_ONLY]: onParsed });
+  // yargs' own commands (--help, --version, completion) print instead of reaching a handler
+  const printed: string[] = [];
+  const spy = jest
+    .spyOn(console, 'log')
+    .mockImplementation((...parts: unknown[]) => void printed.push(parts.join(' ')));
+  try {
+    await buildCli(args)
+      .exitProcess(false)
+      .parseAsync(args, { [PARSE_ONLY]: onParsed });
+  } finally {
+    spy.mockRestore();
+  }
+  const builtin =
+    args.find((a) => ['--help', '-h', '--version'].includes(a)) ??
+    (args[0] === 'completion' ? 'completion' : undefined);
+  if (!parsed && builtin !== undefined && printed.length > 0) return { command: builtin, args: {} };
   if (!parsed) throw new Error(`no command handler reached for: ${args.join(' ')}`);
   return parsed;
 }
