@@ -10,7 +10,11 @@ module.exports = {
   // Integration tests talk to real daemons; their own polling bounds each wait.
   testTimeout: 60000,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
+    },
     // Through the built CLI (dist/, built by `npm test`'s pretest) against in-test doubles, e.g. Seyren's.
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
     {

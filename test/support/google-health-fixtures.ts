@@ -1,5 +1,5 @@
 /**
- * Google Health API v4 test doubles: data points shaped as health-sources.md §2.3 documents them (int64 fields as
+ * Google Health API v4 test doubles: data points shaped as docs/health-sources.md §2.3 documents them (int64 fields as
  * strings, civil copies of every time), built by hand or converted from a classic Fitbit export, and a nock
  * server that answers list, dailyRollUp and settings requests the way §2.1–2.5 describe (AIP-160 filters on the
  * documented members only, newest first, pageSize limits, opaque page tokens, closed-open rollup ranges within
@@ -244,7 +244,7 @@ interface ListType {
   /** The documented filter member, and the point's value it compares (YYYY-MM-DD or …THH:MM:SS). */
   member: string;
   key: (point: any) => string; // eslint-disable-line @typescript-eslint/no-explicit-any
-  /** Newest first, by interval start time (reference §2.2). */
+  /** Newest first, by interval start time (docs/health-sources.md §2.2). */
   order: (point: any) => string; // eslint-disable-line @typescript-eslint/no-explicit-any
   maxPageSize: number;
   points: (data: GoogleHealthData) => unknown[];

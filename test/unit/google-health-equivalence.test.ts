@@ -100,7 +100,7 @@ describe('Google Health API source vs Takeout source, one generated data set', (
     expect(fromApi.find((d) => d.date === '2026-10-27')?.values['sleep.minutes_before']).toBeUndefined();
   });
 
-  it('asks for what the reference documents: one rollup, one resting and one sleep list, a heart list per day', async () => {
+  it('asks for what docs/health-sources.md documents: one rollup, one resting and one sleep list, a heart list per day', async () => {
     const summary = defaultRequests.map((r) => `${r.method} ${r.path.replace('/v4/users/me/', '')}`);
     const heart = (s: string) => s.endsWith('/heart-rate/dataPoints');
     expect(summary.filter(heart)).toHaveLength(7);

@@ -12,7 +12,7 @@ import {
   type ListPage,
 } from './client';
 
-// Bodies shaped as health-sources.md §2.3 and §2.5 document them (int64 fields as strings).
+// Bodies shaped as docs/health-sources.md §2.3 and §2.5 document them (int64 fields as strings).
 const API = 'https://health.googleapis.com';
 const TOKEN = 'ya29.test-access-token-0123456789';
 const HEART_PATH = '/v4/users/me/dataTypes/heart-rate/dataPoints';

@@ -25,7 +25,7 @@ export * from './civil-range';
 export * from './errors';
 
 /**
- * A thin client for the Google Health API v4 (reference health-sources.md §2): list data points (one page or
+ * A thin client for the Google Health API v4 (docs/health-sources.md §2): list data points (one page or
  * all of them), roll them up per civil day, read the user's settings. It adds what a cron job needs around
  * each call and nothing else: a timeout per attempt, retries of 429/503/504 and dropped connections with
  * exponential backoff and jitter (or exactly the `Retry-After` Google asks for), and a circuit breaker so an

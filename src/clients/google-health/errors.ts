@@ -1,6 +1,6 @@
 /**
  * What can go wrong talking to the Google Health API, as typed errors whose messages tell the user what to do
- * (reference health-sources.md §2.5 and §3). Google answers errors in the google.rpc.Status envelope:
+ * (docs/health-sources.md §2.5 and §3). Google answers errors in the google.rpc.Status envelope:
  *
  *   {"error": {"code": 400, "message": "…", "status": "FAILED_PRECONDITION",
  *              "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "ACCOUNT_NOT_LINKED"}]}}
@@ -34,7 +34,7 @@ export interface GoogleHealthErrorDetails {
   exitCode?: ExitCode;
 }
 
-/** Statuses worth another attempt: over quota, unavailable, deadline exceeded (reference §2.5). */
+/** Statuses worth another attempt: over quota, unavailable, deadline exceeded (docs/health-sources.md §2.5). */
 const RETRYABLE_STATUSES = new Set([429, 503, 504]);
 /** Transport failures where another attempt can succeed (ENOTFOUND is a wrong URL, not a passing fault). */
 const RETRYABLE_CODES = new Set([

@@ -14,7 +14,7 @@ import type { Logger } from '../../util/log';
 import { GoogleHealthError } from './errors';
 
 /**
- * What the Google Health client wraps every call in (reference §2.5): retries of transient failures (429, 503,
+ * What the Google Health client wraps every call in (docs/health-sources.md §2.5): retries of transient failures (429, 503,
  * 504, timeouts, dropped connections) with exponential backoff and jitter, or exactly the `Retry-After` Google
  * asked for; and a circuit breaker, so an API that is down is not hammered by every remaining request of a run.
  */

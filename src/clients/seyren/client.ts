@@ -15,7 +15,7 @@ import { silentLogger, type Logger } from '../../util/log';
 import type { NewCheck, NewSubscription, SeyrenCheck, SeyrenList, SeyrenSubscription } from './types';
 
 /**
- * A thin client for the Seyren 1.5.0 API (/work/shared/reference/seyren-api.md). It hides no semantics: it only
+ * A thin client for the Seyren 1.5.0 API (docs/seyren-api.md). It hides no semantics: it only
  * adds timeouts, safe retries, the `Location` id extraction and client-side guards against the server's
  * silent failure modes. Request bodies are never logged or put in errors: subscription targets are API keys.
  */
@@ -74,7 +74,7 @@ export class SeyrenError extends HealthlakeError {
   }
 }
 
-/** Escapes Java/PCRE regex metacharacters, for `regexes=^<escaped>$` name lookups (reference, pitfall 1). */
+/** Escapes Java/PCRE regex metacharacters, for `regexes=^<escaped>$` name lookups (docs/seyren-api.md, pitfall 1). */
 export function escapeJavaRegex(text: string): string {
   // A backslash before any non-alphabetic character is a literal in Java, PCRE (Mongo) and JS alike.
   return text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
@@ -166,7 +166,7 @@ export class SeyrenClient {
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       headers: {
-        // Seyren's JSON GETs produce only application/json (reference section 0).
+        // Seyren's JSON GETs produce only application/json (docs/seyren-api.md, section 0).
         Accept: 'application/json',
         ...(auth && 'header' in auth ? { [auth.header]: auth.value } : {}),
       },

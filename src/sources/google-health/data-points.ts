@@ -1,5 +1,5 @@
 /**
- * Reading single Google Health API v4 data points (health-sources.md §2.3) into the values a DayRecord needs.
+ * Reading single Google Health API v4 data points (docs/health-sources.md §2.3) into the values a DayRecord needs.
  * Every function takes one point as `unknown`, because a point is only as trustworthy as the body it came in:
  * anything unusable is reported through `warn` and yields undefined, so one bad point costs that point only.
  *

@@ -1,5 +1,5 @@
 /**
- * The Google Health source: the user's data from the Google Health API v4 (health-sources.md §2), read into the
+ * The Google Health source: the user's data from the Google Health API v4 (docs/health-sources.md §2), read into the
  * same normalised DayRecords the Takeout source produces, so the daily metrics are derived by the same code
  * with the same definitions.
  *
@@ -55,7 +55,7 @@ import {
 export const SOURCE_NAME = 'google-health';
 /** Without --from/--to: the last 7 days, so a night synced a few days late is still picked up. */
 export const DEFAULT_WINDOW_DAYS = 7;
-/** The list maximum (reference §2.2): a day of 1-second samples is 86,400 points, usually ≤ 9 pages. */
+/** The list maximum (docs/health-sources.md §2.2): a day of 1-second samples is 86,400 points, usually ≤ 9 pages. */
 const HEART_PAGE_SIZE = 10_000;
 /** Sleep sessions: default and maximum 25 per page. */
 const SLEEP_PAGE_SIZE = 25;
@@ -63,7 +63,7 @@ const DAILY_PAGE_SIZE = 1000;
 /** Parallel requests: quick enough for a backfill, far below the 300 requests/min per user quota. */
 const CONCURRENCY = 4;
 
-// Filter members are snake_case (reference §2.2).
+// Filter members are snake_case (docs/health-sources.md §2.2).
 const HEART_MEMBER = 'heart_rate.sample_time.civil_time';
 const RESTING_MEMBER = 'daily_resting_heart_rate.date';
 const SLEEP_MEMBER = 'sleep.interval.civil_end_time';

@@ -1,5 +1,5 @@
 /**
- * A deterministic, realistic Fitbit export in the classic Takeout layout (health-sources.md §4), plus a
+ * A deterministic, realistic Fitbit export in the classic Takeout layout (docs/health-sources.md §4), plus a
  * working-days file, for tests, demos and benchmarks of the importer:
  *
  *   <outDir>/Takeout/Fitbit/Global Export Data/

@@ -8,7 +8,7 @@
  *   sleep-YYYY-MM-DD.json              [Fitbit v1.2 sleep logs: logId, dateOfSleep, startTime, endTime,
  *                                       minutesAsleep, mainSleep, type, levels.{summary,data,shortData}]
  *
- * Whether steps/heart `dateTime`s are UTC or local wall time is disputed between parsers (see the reference,
+ * Whether steps/heart `dateTime`s are UTC or local wall time is disputed between parsers (docs/health-sources.md,
  * section 4); the caller decides (exportTimezone). Sleep times and resting-HR dates are local civil values.
  * Numbers are accepted as JSON numbers or numeric strings (steps are strings in the export).
  */

@@ -1,6 +1,6 @@
 /**
  * The Google-era CSV layout (2024–2026 exports). It is only partly documented (marked [unconfirmed] in the
- * reference, section 4), so parsing is header-driven and tolerant. Assumptions, each a guess to revisit
+ * docs/health-sources.md, section 4), so parsing is header-driven and tolerant. Assumptions, each a guess to revisit
  * against a real export:
  *
  * - Files are recognised by base name anywhere outside `Global Export Data/` (seen in
