@@ -13,12 +13,18 @@ export const ExitCode = {
   invalidInput: 3,
   /** A required local component (Debian package, npm package) is missing. */
   missingComponent: 4,
-  /** collect finished, but some input was skipped (each skipped record was named in a warning). */
+  /** collect or replay finished, but some input was skipped or a metric withheld (each named in a warning). */
   skippedInput: 5,
   /** No usable Google authorisation (no token, invalid_grant, 401 after refresh): run `healthlake auth`. */
   authRequired: 6,
   /** Another run holds the lock (two cron runs overlap). */
   locked: 7,
+  /** `status`: a check is WARN (none ERROR). Above 7 so that no status is mistaken for a failure or usage error. */
+  statusWarn: 10,
+  /** `status`: a check is ERROR or EXCEPTION. */
+  statusError: 11,
+  /** `status`: nothing WARN or ERROR, but a check is UNKNOWN, missing from Seyren, or not run by it lately. */
+  statusUnknown: 12,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

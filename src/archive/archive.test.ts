@@ -107,7 +107,7 @@ describe('Archive.writeDay / readDay', () => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, '{"date": "2024-03-01", ');
     await expect(archive.readDay('takeout', '2024-03-01')).rejects.toThrow(
-      `Archive file ${file} is not valid JSON`,
+      `Archive file ${file}: archive record refused: not valid JSON`,
     );
   });
 });
@@ -174,6 +174,62 @@ describe('Archive.readRange', () => {
     });
     // No working-days entry: worked falls back to the other sources.
     expect(merged.get('2024-03-02')).toEqual({ date: '2024-03-02', steps: 5, worked: 0 });
+  });
+
+  it('refuses a corrupt record instead of reading it: its inputs come back withheld, naming the file', async () => {
+    const archive = new Archive(dataDir);
+    await archive.writeDay('takeout', { date: '2024-03-01', steps: 100, worked: 1 });
+    await archive.writeDay('takeout', { date: '2024-03-02', steps: 200 });
+    await archive.writeDay('sample', { date: '2024-03-02', steps: 5, restingHeartRate: 60 });
+    const sumNull = archive.dayFile('takeout', '2024-03-01');
+    fs.writeFileSync(
+      sumNull,
+      '{"date":"2024-03-01","steps":100,"heart":{"sum":null,"count":2,"minutes":[]},"worked":1}',
+    );
+    const broken = archive.dayFile('takeout', '2024-03-02');
+    fs.writeFileSync(broken, '{"date":"2024-03-02","steps":');
+
+    const merged = await archive.readRange({ from: '2024-03-01', to: '2024-03-02' });
+    expect(merged.get('2024-03-01')).toEqual({
+      date: '2024-03-01',
+      steps: 100,
+      worked: 1,
+      withheld: {
+        heart: {
+          file: sumNull,
+          reason:
+            'archive record refused: heart.sum null is not a number; collect that day again to replace it',
+        },
+      },
+    });
+    // Not valid JSON: nothing of it is believed, and a lower source does not fill in what it withheld.
+    const reason = expect.stringMatching(
+      /^archive record refused: not valid JSON \(.+\); collect that day again/,
+    );
+    expect(merged.get('2024-03-02')).toEqual({
+      date: '2024-03-02',
+      withheld: {
+        steps: { file: broken, reason },
+        heart: { file: broken, reason },
+        resting: { file: broken, reason },
+        sleep: { file: broken, reason },
+        worked: { file: broken, reason },
+      },
+    });
+  });
+
+  it('never archives a value that is not finite or not plausible', async () => {
+    const archive = new Archive(dataDir);
+    const overflow = { sum: Infinity, count: 2, minutes: [] as Array<[number, number, number]> };
+    await expect(archive.writeDay('takeout', { date: '2024-03-01', heart: overflow })).rejects.toThrow(
+      /Refusing to archive an invalid record .*heart.sum Infinity is not a number/,
+    );
+    await expect(archive.writeDay('takeout', { date: '2024-03-01', steps: 12.5 })).rejects.toThrow(
+      /steps 12.5 is not a plausible/,
+    );
+    expect(fs.existsSync(archive.dayFile('takeout', '2024-03-01'))).toBe(false);
+    expect(() => stableJson({ x: [1, NaN] })).toThrow(/cannot be archived/);
+    expect(() => stableJson({ x: -Infinity })).toThrow(/cannot be archived/);
   });
 
   it('ranks an unknown source below the known ones, and reads only the range', async () => {

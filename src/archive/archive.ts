@@ -3,7 +3,14 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { HealthlakeError } from '../errors';
 import { isCivilDate } from '../util/civil-date';
-import type { DateRange, DayRecord } from '../sources/day-record';
+import {
+  DAY_INPUTS,
+  type DateRange,
+  type DayInput,
+  type DayRecord,
+  type Withheld,
+} from '../sources/day-record';
+import { checkDayRecord } from '../sources/validate-day-record';
 import { stableJson } from './stable-json';
 
 /**
@@ -32,6 +39,12 @@ const READ_CONCURRENCY = 32;
 
 type HealthField = 'steps' | 'restingHeartRate' | 'heart' | 'sleeps';
 const HEALTH_FIELDS: HealthField[] = ['steps', 'restingHeartRate', 'heart', 'sleeps'];
+const INPUT_OF_FIELD: Record<HealthField, DayInput> = {
+  steps: 'steps',
+  restingHeartRate: 'resting',
+  heart: 'heart',
+  sleeps: 'sleep',
+};
 
 export class Archive {
   constructor(readonly dataDir: string) {}
@@ -43,17 +56,36 @@ export class Archive {
     return path.join(this.dataDir, 'archive', source, date.slice(0, 4), `${date}.json`);
   }
 
-  /** Writes (or replaces) one source's record of one day; returns the file written. */
+  /**
+   * Writes (or replaces) one source's record of one day; returns the file written. A record that breaks the
+   * plausibility rules is never archived (the sources validate first, so this is a bug if it happens).
+   */
   async writeDay(source: string, record: DayRecord): Promise<string> {
     const file = this.dayFile(source, record.date);
+    const { problems } = checkDayRecord(record, record.date, file);
+    if (problems.length > 0) {
+      throw new HealthlakeError(`Refusing to archive an invalid record as ${file}: ${problems.join('; ')}`);
+    }
     await fs.mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
     await writeFileAtomic(file, stableJson(record), { mode: FILE_MODE });
     return file;
   }
 
-  /** One source's record of one day, or undefined when there is none. */
+  /** One source's record of one day, or undefined when there is none. Throws when the record is invalid. */
   async readDay(source: string, date: string): Promise<DayRecord | undefined> {
-    return readDayFile(this.dayFile(source, date), date);
+    const file = this.dayFile(source, date);
+    const loaded = await loadDayFile(file, date);
+    if (loaded?.problem) throw new HealthlakeError(`Archive file ${file}: ${loaded.problem}`);
+    return loaded?.record;
+  }
+
+  /**
+   * One source's record of one day, checked with the plausibility rules. A record that is not valid JSON, or
+   * whose values are not plausible, is refused: the inputs it cannot vouch for come back withheld, with the
+   * archive file and the problem as the reason (never read as 0).
+   */
+  private async readCheckedDay(source: string, date: string): Promise<DayRecord | undefined> {
+    return (await loadDayFile(this.dayFile(source, date), date))?.record;
   }
 
   /** Sources that have an archive directory, sorted. */
@@ -97,15 +129,16 @@ export class Archive {
 
   /**
    * Every archived day in the range, all sources merged field by field: each health field from the
-   * highest-priority source that has a value for it (HEALTH_SOURCE_PRIORITY, then other sources by name), and
-   * `worked` from WORKED_SOURCE first. So a day the API missed is still filled from an export, per field.
-   * Iterates in date order.
+   * highest-priority source that has a value for it or withholds it (HEALTH_SOURCE_PRIORITY, then other
+   * sources by name), and `worked` from WORKED_SOURCE first. So a day the API missed is still filled from an
+   * export, per field, but a field a source withheld is not filled from a lower one. Records that fail the
+   * plausibility rules are refused (their inputs withheld; see readCheckedDay). Iterates in date order.
    */
   async readRange(range: DateRange): Promise<Map<string, DayRecord>> {
     const bySource = new Map<string, Map<string, DayRecord>>();
     for (const source of await this.listSources()) {
       const dates = await this.listDates(source, range);
-      const records = await mapLimit(dates, READ_CONCURRENCY, (date) => this.readDay(source, date));
+      const records = await mapLimit(dates, READ_CONCURRENCY, (date) => this.readCheckedDay(source, date));
       const days = new Map<string, DayRecord>();
       records.forEach((record, i) => {
         if (record) days.set(dates[i] as string, record);
@@ -118,9 +151,17 @@ export class Archive {
     const merged = new Map<string, DayRecord>();
     for (const date of allDates) {
       const record: DayRecord = { date };
+      const withhold = (input: DayInput, reason: NonNullable<DayRecord['withheld']>[DayInput]) => {
+        record.withheld = { ...record.withheld, [input]: reason };
+      };
       for (const field of HEALTH_FIELDS) {
         for (const source of healthOrder) {
           const candidate = bySource.get(source)?.get(date);
+          const withheld = candidate?.withheld?.[INPUT_OF_FIELD[field]];
+          if (withheld) {
+            withhold(INPUT_OF_FIELD[field], withheld);
+            break;
+          }
           if (candidate && hasValue(candidate, field)) {
             setField(record, candidate, field);
             break;
@@ -128,7 +169,12 @@ export class Archive {
         }
       }
       for (const source of workedOrder) {
-        const worked = bySource.get(source)?.get(date)?.worked;
+        const candidate = bySource.get(source)?.get(date);
+        if (candidate?.withheld?.worked) {
+          withhold('worked', candidate.withheld.worked);
+          break;
+        }
+        const worked = candidate?.worked;
         if (worked === 0 || worked === 1) {
           record.worked = worked;
           break;
@@ -189,7 +235,17 @@ function setField(target: DayRecord, source: DayRecord, field: HealthField): voi
   else target.sleeps = source.sleeps;
 }
 
-async function readDayFile(file: string, date: string): Promise<DayRecord | undefined> {
+const refusal = (problem: string): string =>
+  `archive record refused: ${problem}; collect that day again to replace it`;
+
+/**
+ * An archive file's record, checked. `problem` says what is wrong (then `record` withholds every input it
+ * cannot vouch for); undefined when there is no file.
+ */
+async function loadDayFile(
+  file: string,
+  date: string,
+): Promise<{ record: DayRecord; problem?: string } | undefined> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -197,20 +253,17 @@ async function readDayFile(file: string, date: string): Promise<DayRecord | unde
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  let record: unknown;
+  let value: unknown;
   try {
-    record = JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
-    throw new HealthlakeError(
-      `Archive file ${file} is not valid JSON (${(err as Error).message}); delete it and collect that day again`,
-    );
+    const problem = `not valid JSON (${(err as Error).message})`;
+    const withheld: Withheld = {};
+    for (const input of DAY_INPUTS) withheld[input] = { file, reason: refusal(problem) };
+    return { record: { date, withheld }, problem: refusal(problem) };
   }
-  if (typeof record !== 'object' || record === null || (record as DayRecord).date !== date) {
-    throw new HealthlakeError(
-      `Archive file ${file} does not hold the record of ${date}; delete it and collect that day again`,
-    );
-  }
-  return record as DayRecord;
+  const { record, problems } = checkDayRecord(value, date, file, refusal);
+  return problems.length === 0 ? { record } : { record, problem: refusal(problems.join('; ')) };
 }
 
 async function readDirOrEmpty(dir: string): Promise<import('node:fs').Dirent[]> {

@@ -6,8 +6,9 @@ import { HealthlakeError } from '../errors';
 
 /**
  * The two ways Google's consent comes back to `healthlake auth`: the browser following the loopback redirect to
- * a server on 127.0.0.1, or the user pasting the address the browser ended on (--no-browser, when the browser
- * runs on another machine). Both check `state`, so a forged or stale redirect cannot plant a code.
+ * a server on 127.0.0.1 (a Desktop client), or the user pasting the address the browser ended on (a Web client,
+ * whose redirect is https://www.google.com; or --no-browser, when the browser runs on another machine). Both
+ * check `state`, so a forged or stale redirect cannot plant a code.
  */
 
 export interface Loopback {
@@ -96,8 +97,15 @@ export function parsePasted(line: string, state: string): { code?: string; fatal
     const code = params.get('code');
     return code ? { code } : { retry: 'That URL has no code=…; copy the address after allowing access.' };
   }
-  // A bare code (Google's look like 4/0Ab…): no state to check, the user pasted it by hand.
-  if (/^[\w\-/.~]{10,}$/.test(line)) return { code: line };
+  // A bare code (Google's look like 4/0Ab…): no state to check, the user pasted it by hand. Copied out of the
+  // address bar it may still be percent-encoded (4%2F0Ab…).
+  let bare = line;
+  try {
+    bare = decodeURIComponent(line);
+  } catch {
+    // not percent-encoding after all: checked as it is
+  }
+  if (/^[\w\-/.~]{10,}$/.test(bare)) return { code: bare };
   return { retry: 'That is neither the redirect URL nor a code; try again.' };
 }
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
 import pino from 'pino';
-import { ExitCode, HealthlakeError, InputError } from '../errors';
+import { ExitCode, HealthlakeError } from '../errors';
 import {
   AuthRequiredError,
   HEALTH_SCOPES,
@@ -12,8 +12,8 @@ import {
   authorize,
   createOAuthClient,
   parsePasted,
-  resolveClientCredentials,
   tokenProvider,
+  type AuthorizeOptions,
 } from './google-oauth';
 import { AUTH_REQUIRED_MESSAGE, createTokenStore, type StoredToken, type TokenStore } from './token-store';
 
@@ -217,15 +217,19 @@ const idToken = (claims: object) =>
     .map((p) => Buffer.from(p).toString('base64url'))
     .join('.');
 
-function tokenExchange(scope = SCOPES.join(' '), extra: object = {}) {
+function tokenExchange(
+  scope = SCOPES.join(' '),
+  extra: object = {},
+  redirectUri: RegExp = /^http:\/\/127\.0\.0\.1:\d+$/,
+) {
   return nock(GOOGLE)
     .post('/token', (body: Record<string, string>) => {
-      // PKCE: a verifier of 43-128 characters; the redirect_uri is the loopback the consent used.
+      // PKCE: a verifier of 43-128 characters; the redirect_uri is the one the consent used.
       return (
         body.grant_type === 'authorization_code' &&
         body.code === '4/0Ab-code' &&
         /^[A-Za-z0-9._~-]{43,128}$/.test(body.code_verifier ?? '') &&
-        /^http:\/\/127\.0\.0\.1:\d+$/.test(body.redirect_uri ?? '') &&
+        redirectUri.test(body.redirect_uri ?? '') &&
         body.client_id === CLIENT.clientId &&
         body.client_secret === CLIENT.clientSecret
       );
@@ -317,6 +321,56 @@ describe('authorize', () => {
     expect(out.chunks.join('')).toMatch(/copy that whole address/);
   });
 
+  /** A Web client's consent, Google's token endpoint expecting the redirect https://www.google.com. */
+  const webAuthorize = (extra: Pick<AuthorizeOptions, 'noBrowser'> & Partial<AuthorizeOptions>) => {
+    tokenExchange(SCOPES.join(' '), {}, /^https:\/\/www\.google\.com$/);
+    return authorize({
+      ...CLIENT,
+      kind: 'web',
+      redirectUri: 'https://www.google.com',
+      fetchImplementation: fetch,
+      store,
+      ...extra,
+    });
+  };
+
+  it('a Web client: redirect https://www.google.com, no loopback, the pasted address bar exchanged', async () => {
+    const out = output();
+    let opened = '';
+    const result = await webAuthorize({
+      noBrowser: false,
+      output: out.stream,
+      openBrowser: (url) => (opened = url),
+      prompt: async () => {
+        const state = new URL(opened).searchParams.get('state')!;
+        return `https://www.google.com/?state=${state}&code=4%2F0Ab-code&scope=${encodeURIComponent(SCOPES.join(' '))}`;
+      },
+    });
+    const q = new URL(opened).searchParams;
+    expect(q.get('redirect_uri')).toBe('https://www.google.com');
+    expect(q.get('code_challenge_method')).toBe('S256');
+    const said = out.chunks.join('');
+    expect(said).toContain(opened);
+    expect(said).toContain('Google then sends the browser to https://www.google.com/?state=…&code=…&scope=…');
+    expect(said).toMatch(/Copy that whole address from the address bar and paste it here/);
+    expect(said).not.toMatch(/127\.0\.0\.1|ssh -L/);
+    expect(result.missingScopes).toEqual([]);
+    expect((await store.readToken()).refresh_token).toBe(REFRESH);
+  });
+
+  it('a Web client with --no-browser takes the bare code, even percent-encoded from the address bar', async () => {
+    const out = output();
+    await webAuthorize({
+      noBrowser: true,
+      output: out.stream,
+      openBrowser: () => {
+        throw new Error('must not open a browser');
+      },
+      prompt: async () => '4%2F0Ab-code',
+    });
+    expect(out.chunks.join('')).toMatch(/^Open this URL in a browser and allow access/);
+  });
+
   it('a denied consent fails with the error code and saves nothing', async () => {
     const err = await failure(
       authorize({
@@ -364,28 +418,5 @@ describe('parsePasted', () => {
     expect(parsePasted('http://127.0.0.1:5/?state=S', 'S').retry).toBeDefined();
     expect(parsePasted('', 'S').retry).toBeDefined();
     expect(parsePasted('hello world', 'S').retry).toBeDefined();
-  });
-});
-
-describe('resolveClientCredentials', () => {
-  it('reads Google’s client JSON ({installed: …}) in preference to the configuration', () => {
-    const file = path.join(root, 'client.json');
-    fs.writeFileSync(
-      file,
-      JSON.stringify({ installed: { client_id: 'file-id', client_secret: 'file-secret' } }),
-    );
-    expect(resolveClientCredentials({ ...CLIENT, clientFile: file })).toEqual({
-      clientId: 'file-id',
-      clientSecret: 'file-secret',
-    });
-    expect(resolveClientCredentials(CLIENT)).toEqual(CLIENT);
-  });
-
-  it('names a broken client file without quoting it, and a missing configuration by its key', () => {
-    const file = path.join(root, 'client.json');
-    fs.writeFileSync(file, JSON.stringify({ installed: { client_id: 'x', secret: CLIENT.clientSecret } }));
-    expect(() => resolveClientCredentials({ clientFile: file })).toThrow(InputError);
-    expect(() => resolveClientCredentials({ clientFile: file })).not.toThrow(CLIENT.clientSecret);
-    expect(() => resolveClientCredentials({ clientId: 'x' })).toThrow(/GOOGLE_CLIENT_SECRET/);
   });
 });

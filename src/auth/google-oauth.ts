@@ -1,15 +1,17 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import { CodeChallengeMethod, OAuth2Client, type Credentials } from 'google-auth-library';
-import { z } from 'zod';
-import { HealthlakeError, InputError } from '../errors';
+import { CodeChallengeMethod, type Credentials, type OAuth2Client } from 'google-auth-library';
+import { HealthlakeError } from '../errors';
 import { silentLogger, type Logger } from '../util/log';
-import { openSystemBrowser, readPastedCode, startLoopback } from './consent-callback';
+import { openSystemBrowser, readPastedCode, startLoopback, type Loopback } from './consent-callback';
+import { createOAuthClient, type ClientCredentials, type OAuthClientOptions } from './oauth-client';
+import { HEALTH_SCOPES, SCOPES } from './scopes';
 import { AuthRequiredError, mergeRefreshed, type StoredToken, type TokenStore } from './token-store';
 
 /**
- * Google OAuth 2.0 for an installed app (a "Desktop app" client): consent once in a browser with a loopback
- * redirect and PKCE, then refresh the access token from cron with the stored refresh token.
+ * Google OAuth 2.0 for healthlake: consent once in a browser (PKCE, `state`), the code coming back through a
+ * loopback redirect (a "Desktop app" client) or pasted from the address bar (a "Web application" client whose
+ * redirect is https://www.google.com, as Google's Health setup guide creates it; see oauth-client.ts), then
+ * refresh the access token from cron with the stored refresh token.
  * Error messages are built from Google's error CODE only (`invalid_grant`), never from gaxios' messages or
  * configs, which can carry the request body (refresh token, client secret) or an Authorization header.
  */
@@ -17,84 +19,15 @@ import { AuthRequiredError, mergeRefreshed, type StoredToken, type TokenStore } 
 export { AuthRequiredError };
 export { parsePasted } from './consent-callback';
 
-export const HEALTH_SCOPE_PREFIX = 'https://www.googleapis.com/auth/googlehealth.';
-/** Read-only Google Health scopes the collector needs (steps; heart rate; sleep; the profile's time zone). */
-export const HEALTH_SCOPES = [
-  'activity_and_fitness.readonly',
-  'health_metrics_and_measurements.readonly',
-  'sleep.readonly',
-  'settings.readonly',
-].map((s) => `${HEALTH_SCOPE_PREFIX}${s}`);
-/** Plus `openid email`: the consent's id_token then names the account, which `auth status` shows. */
-export const SCOPES = [...HEALTH_SCOPES, 'openid', 'email'];
-
-export interface ClientCredentials {
-  clientId: string;
-  clientSecret: string;
-}
-
-// Google's downloaded client JSON: `{"installed": {...}}` for Desktop clients, `{"web": {...}}` for web ones.
-const clientEntry = z.object({ client_id: z.string().min(1), client_secret: z.string().min(1) });
-const clientFileSchema = z.union([z.object({ installed: clientEntry }), z.object({ web: clientEntry })]);
-
-/** `--client-file` wins over GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET; errors name the file, never its content. */
-export function resolveClientCredentials(google: {
-  clientId?: string;
-  clientSecret?: string;
-  clientFile?: string;
-}): ClientCredentials {
-  if (google.clientFile) {
-    const file = google.clientFile;
-    let doc: unknown;
-    try {
-      doc = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (err) {
-      const why = (err as NodeJS.ErrnoException).code ?? 'not JSON';
-      throw InputError.single(`cannot read the OAuth client file (${why})`, { file });
-    }
-    const parsed = clientFileSchema.safeParse(doc);
-    if (!parsed.success) {
-      throw InputError.single(
-        'not a Google OAuth client file: expected {"installed": {"client_id", "client_secret"}} ' +
-          '(Cloud console → Credentials → OAuth client "Desktop app" → Download JSON)',
-        { file },
-      );
-    }
-    const entry = 'installed' in parsed.data ? parsed.data.installed : parsed.data.web;
-    return { clientId: entry.client_id, clientSecret: entry.client_secret };
-  }
-  if (!google.clientId || !google.clientSecret) {
-    throw InputError.single(
-      'no Google OAuth client: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET (environment or config file) ' +
-        'or pass --client-file with the client JSON downloaded from the Cloud console',
-      { field: google.clientId ? 'GOOGLE_CLIENT_SECRET' : 'GOOGLE_CLIENT_ID' },
-    );
-  }
-  return { clientId: google.clientId, clientSecret: google.clientSecret };
-}
-
-export interface OAuthClientOptions {
-  redirectUri?: string;
-  /**
-   * HTTP for Google's token endpoint. Default: gaxios' own (node-fetch, which honours HTTPS_PROXY). Tests under
-   * jest pass the global fetch, because gaxios loads node-fetch with a dynamic import that jest's VM refuses.
-   */
-  fetchImplementation?: typeof fetch;
-}
-
-export function createOAuthClient(
-  credentials: ClientCredentials,
-  options: OAuthClientOptions = {},
-): OAuth2Client {
-  return new OAuth2Client({
-    clientId: credentials.clientId,
-    clientSecret: credentials.clientSecret,
-    redirectUri: options.redirectUri,
-    transporterOptions: options.fetchImplementation
-      ? { fetchImplementation: options.fetchImplementation }
-      : undefined,
-  });
-}
+export { HEALTH_SCOPE_PREFIX, HEALTH_SCOPES, SCOPES } from './scopes';
+export {
+  createOAuthClient,
+  resolveClientCredentials,
+  WEB_REDIRECT_URI,
+  type ClientCredentials,
+  type OAuthClientKind,
+  type OAuthClientOptions,
+} from './oauth-client';
 
 /** Google's error code and HTTP status of a failed token request, without anything secret. */
 export function googleErrorSummary(err: unknown): { status?: number; error?: string; network?: string } {
@@ -146,13 +79,48 @@ export interface AuthorizeResult {
   missingScopes: string[];
 }
 
-/** The consent flow: loopback server + PKCE + state, code exchange, and the token saved atomically. */
+/**
+ * What the user is told to do with the browser: Google's consent URL, and where the code comes back. A
+ * Desktop client listens on the loopback redirect (and, with --no-browser, also takes the pasted address); a
+ * Web client can only be answered by pasting the https://www.google.com/?code=… address.
+ */
+function instructions(
+  url: string,
+  redirectUri: string,
+  loopback: Loopback | undefined,
+  noBrowser: boolean,
+): string {
+  if (!loopback) {
+    return (
+      `${noBrowser ? 'Open this URL in a browser' : "Opening the browser for Google's consent. If it does not open, visit"}` +
+      ` and allow access:\n\n${url}\n\n` +
+      `Google then sends the browser to ${redirectUri}/?state=…&code=…&scope=… (the Google search page). Copy ` +
+      'that whole address from the address bar and paste it here; the code alone (the text after "code=" up ' +
+      'to the next "&") works too. The code is valid for a few minutes and for one use.\n'
+    );
+  }
+  if (noBrowser) {
+    return (
+      `Open this URL in a browser on any machine and allow access:\n\n${url}\n\n` +
+      `The browser then goes to ${redirectUri}/?code=…, which fails to load on another machine: copy that whole ` +
+      `address from the address bar and paste it here (or forward the port: ssh -L ${loopback.port}:127.0.0.1:${loopback.port} this-host).\n`
+    );
+  }
+  return (
+    `Opening the browser for Google's consent. If it does not open, visit:\n\n${url}\n\n` +
+    '(No browser on this machine? Run `healthlake auth --no-browser`.)\n'
+  );
+}
+
+/** The consent flow: PKCE + state, the code (loopback or pasted), its exchange, and the token saved atomically. */
 export async function authorize(options: AuthorizeOptions): Promise<AuthorizeResult> {
   const log = options.log ?? silentLogger;
   const out = options.output ?? process.stderr;
   const state = crypto.randomBytes(24).toString('base64url');
-  const callback = await startLoopback(state);
-  const redirectUri = `http://127.0.0.1:${callback.port}`;
+  const web = options.kind === 'web';
+  if (web && !options.redirectUri) throw new HealthlakeError('a Web client needs its redirect URI (a bug)');
+  const loopback = web ? undefined : await startLoopback(state);
+  const redirectUri = loopback ? `http://127.0.0.1:${loopback.port}` : (options.redirectUri as string);
   const client = createOAuthClient(options, {
     redirectUri,
     fetchImplementation: options.fetchImplementation,
@@ -171,21 +139,12 @@ export async function authorize(options: AuthorizeOptions): Promise<AuthorizeRes
   const timeoutMs = options.timeoutMs ?? 10 * 60 * 1000;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const waiting: Array<Promise<string>> = [callback.code];
-    if (options.noBrowser) {
-      out.write(
-        `Open this URL in a browser on any machine and allow access:\n\n${url}\n\n` +
-          `The browser then goes to ${redirectUri}/?code=…, which fails to load on another machine: copy that whole ` +
-          `address from the address bar and paste it here (or forward the port: ssh -L ${callback.port}:127.0.0.1:${callback.port} this-host).\n`,
-      );
+    const waiting: Array<Promise<string>> = loopback ? [loopback.code] : [];
+    out.write(instructions(url, redirectUri, loopback, options.noBrowser));
+    if (!options.noBrowser) (options.openBrowser ?? openSystemBrowser)(url);
+    if (options.noBrowser || !loopback) {
       pasteController = new AbortController();
       waiting.push(readPastedCode(options.prompt, state, out, pasteController.signal));
-    } else {
-      out.write(
-        `Opening the browser for Google's consent. If it does not open, visit:\n\n${url}\n\n` +
-          '(No browser on this machine? Run `healthlake auth --no-browser`.)\n',
-      );
-      (options.openBrowser ?? openSystemBrowser)(url);
     }
     waiting.push(
       new Promise<string>((_, reject) => {
@@ -225,7 +184,7 @@ export async function authorize(options: AuthorizeOptions): Promise<AuthorizeRes
   } finally {
     clearTimeout(timer);
     pasteController?.abort();
-    callback.close();
+    loopback?.close();
   }
 }
 

@@ -5,7 +5,11 @@ import type { BacktestCheck } from './backtest';
  * Graphite's own PNG of a check's values over the backtest window, with the thresholds drawn as
  * constantLine()s: graphite-web renders it, no chart library involved.
  */
-export function thresholdPngTargets(check: BacktestCheck, warn: number, error: number): string[] {
+export function thresholdPngTargets(
+  check: Pick<BacktestCheck, 'name' | 'target'>,
+  warn: number,
+  error: number,
+): string[] {
   const label = check.name.replace(/['"\\]/g, '');
   return [
     `alias(${check.target},'${label}')`,

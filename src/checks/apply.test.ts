@@ -5,7 +5,7 @@ import type { SeyrenCheck } from '../clients/seyren/types';
 import { applyPlan } from './apply';
 import type { SubscriptionDefinition } from './definition-schema';
 import { MANAGED_MARKER, MANAGED_NAME_PREFIX, type DesiredCheck } from './desired';
-import { planChanges, type Plan } from './plan';
+import { newCheckBody, planChanges, type Plan } from './plan';
 import { startSeyrenDouble, type RecordedRequest, type SeyrenDouble } from '../../test/support/seyren-double';
 
 const ALL_DAYS = ['su', 'mo', 'tu', 'we', 'th', 'fr', 'sa'] as const;
@@ -226,4 +226,35 @@ describe('applyPlan against the Seyren double', () => {
       }
     },
   );
+  it("after a create answered 500, adopts the existing check only when it carries healthlake's marks", async () => {
+    const [byOtherRun, byHand] = [desired('health.steps'), desired('health.sleep')];
+    const plan = await planFor([byOtherRun, byHand]);
+    expect(plan.actions.map((a) => a.kind)).toEqual(['create', 'create']);
+    // Between plan and apply: another healthlake run creates one check, someone creates the other's name by hand.
+    const adopted = double.addCheckDirectly({ ...newCheckBody(byOtherRun), subscriptions: [] });
+    const foreign = double.addCheckDirectly({
+      name: byHand.name,
+      description: 'my own check',
+      warn: 1,
+      error: 2,
+    });
+
+    const result = await applyPlan(plan, seyren);
+    // Seyren answered both POSTs 500 (the unique name index); each name was then looked up.
+    expect(double.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
+    expect(result).toMatchObject({ created: 1, updated: 0, deleted: 0 });
+    expect(result.failures).toEqual([
+      {
+        name: byHand.name,
+        kind: 'create',
+        message:
+          `Seyren POST /api/checks answered 500: a check named "${byHand.name}" already exists (id ${foreign.id}) ` +
+          'and is not managed by healthlake (its description lacks the marker); rename or delete it in Seyren',
+      },
+    ]);
+    // Both checks as they were: the adopted one is healthlake's, the hand-made one untouched.
+    expect(double.checks.findByName(byOtherRun.name)).toEqual(adopted);
+    expect(double.checks.findByName(byHand.name)).toEqual(foreign);
+    expect(writes(double.requests).filter((r) => r.method !== 'POST')).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { SeyrenClient } from '../clients/seyren/client';
 import type { Logger } from '../util/log';
 import { silentLogger } from '../util/log';
-import { updatedCheckBody, type Plan, type PlannedAction, type SubscriptionChange } from './plan';
+import { isManaged, updatedCheckBody, type Plan, type PlannedAction, type SubscriptionChange } from './plan';
 
 export interface ApplyFailure {
   name: string;
@@ -70,8 +70,9 @@ export async function applyPlan(
 async function applyAction(action: PlannedAction, seyren: SeyrenClient) {
   switch (action.kind) {
     case 'create':
-      // Subscriptions go inline, so the check never exists without them.
-      await seyren.createCheck(action.body);
+      // Subscriptions go inline, so the check never exists without them. After a failed create, a check of
+      // the name is adopted only when it carries healthlake's marks (another run made it), never one made by hand.
+      await seyren.createCheck(action.body, isManaged);
       return;
     case 'delete':
       await seyren.deleteCheck(action.id);

@@ -3,8 +3,13 @@ import { SUBSCRIPTION_TYPES } from '../clients/seyren/types';
 
 /**
  * The YAML format of `checks/*.yaml`. Users write this by hand, so it is forgiving where Seyren is not
- * (days default to every day, times to the whole day, `enabled` to true) and strict where a mistake would
+ * (days default to every day, times to the widest window, `enabled` to true) and strict where a mistake would
  * be silent (unknown keys are errors; thresholds must be numbers).
+ *
+ * The notification window: Seyren 1.5.0 notifies only when the server's clock minute is strictly after
+ * fromTime and strictly before toTime (Subscription.shouldNotify). The defaults "0000"–"2359" are the widest
+ * window it accepts and notify 00:01–23:58 server time: no subscription can notify at 00:00 or 23:59, and a
+ * change Seyren first sees in one of those two minutes is never notified (it notifies changes only).
  */
 
 // One list of subscription types: Seyren's enum (an unknown type makes it answer 400).

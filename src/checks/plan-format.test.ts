@@ -218,3 +218,28 @@ describe('planToJson', () => {
     }
   });
 });
+
+describe('withheld deletions in the plan', () => {
+  it('are listed under their glob and reason, in text and JSON, and are no deletes', () => {
+    const glob = 'health.*';
+    const reason = 'graphite-web node http://n2 did not answer (ECONNREFUSED)';
+    const plan = planChanges(
+      [desired('health.steps')],
+      [actualOf(desired('health.steps'), 'a'), actualOf(desired('health.gone'), 'g')],
+      {
+        prune: true,
+        incompleteExpansions: [{ glob, kind: 'partial', reason }],
+      },
+    );
+    const text = formatPlanText(plan, { seyrenUrl: URL, prune: true });
+    expect(text).toContain('No changes.');
+    expect(text).toContain(
+      "1 managed check(s) are kept although a glob no longer lists their series: that glob's expansion may be incomplete",
+    );
+    expect(text).toContain(`  ${glob}: ${reason}\n    healthlake:cv:health.gone  (id g)`);
+    const json = planToJson(plan);
+    expect(json.withheld).toEqual([{ name: 'healthlake:cv:health.gone', id: 'g', glob, reason }]);
+    expect(json.incompleteExpansions).toEqual([{ glob, kind: 'partial', reason }]);
+    expect(json.summary.delete).toBe(0);
+  });
+});

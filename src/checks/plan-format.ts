@@ -158,6 +158,7 @@ export function formatPlanText(
     );
     for (const c of plan.conflicts) out.push(`    ${c.name}  (id ${c.id})`);
   }
+  out.push(...withheldLines(plan));
   return out.join('\n');
 }
 
@@ -205,7 +206,27 @@ export function planToJson(plan: Plan, alertRates?: AlertRates, noSeries?: NoSer
     orphans: plan.orphans,
     conflicts: plan.conflicts,
     noSeries: [...(noSeries ?? [])].sort().map(([name, metric]) => ({ name, metric })),
+    withheld: plan.withheld ?? [],
+    incompleteExpansions: plan.incompleteExpansions ?? [],
   };
+}
+
+/** Checks not deleted because the glob that no longer lists their series may have answered partially. */
+function withheldLines(plan: Plan): string[] {
+  const withheld = plan.withheld ?? [];
+  if (withheld.length === 0) return [];
+  const out = [
+    '',
+    `${withheld.length} managed check(s) are kept although a glob no longer lists their series: that glob's ` +
+      'expansion may be incomplete, and the series may only be on a Graphite node that did not answer. A run ' +
+      'whose expansion is complete deletes them if they are really gone:',
+  ];
+  for (const glob of [...new Set(withheld.map((w) => w.glob))]) {
+    const ofGlob = withheld.filter((w) => w.glob === glob);
+    out.push(`  ${glob}: ${ofGlob[0]!.reason}`);
+    for (const w of ofGlob) out.push(`    ${w.name}  (id ${w.id})`);
+  }
+  return out;
 }
 
 function redactedSubscription(s: NewSubscription | SeyrenSubscription) {

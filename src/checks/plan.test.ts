@@ -1,11 +1,14 @@
 import type { SeyrenCheck, SeyrenSubscription } from '../clients/seyren/types';
 import type { SubscriptionDefinition } from './definition-schema';
 import { MANAGED_MARKER, type DesiredCheck } from './desired';
+import type { IncompleteExpansion } from './expansion';
 import {
   diffFields,
   diffSubscriptions,
   environmentOf,
   isManaged,
+  leavesWorkUndone,
+  metricOfCheckName,
   newCheckBody,
   planChanges,
   toSeyrenSubscription,
@@ -331,5 +334,74 @@ describe('updatedCheckBody', () => {
     const body = updatedCheckBody(want, have);
     expect(body.lastCheck).toBeNull();
     expect(body.state).toBe('UNKNOWN');
+  });
+});
+
+// The prune guard for partial expansions: a glob that "lost" series because a cluster node did not answer must
+// not delete their checks.
+describe('planChanges with an incomplete expansion', () => {
+  const GLOB = 'apps.prod.server*.tx_rate';
+  const m = (n: number) => `apps.prod.server${n}.tx_rate`;
+  const partial: IncompleteExpansion = {
+    glob: GLOB,
+    kind: 'partial',
+    reason: 'graphite-web node http://127.0.0.1:9002 did not answer (ECONNREFUSED)',
+  };
+  // In Seyren: servers 1..3. The expansion, with node 2 down, lists only 1 and 3.
+  const inSeyren = [1, 2, 3].map((n) => actualOf(desired(m(n))));
+  const stillListed = [desired(m(1)), desired(m(3))];
+  const lost = { name: `healthlake:cv:${m(2)}`, id: inSeyren[1]!.id, glob: GLOB, reason: partial.reason };
+
+  it('withholds the deletion of the series the glob lost, with the glob and why', () => {
+    const plan = planChanges(stillListed, inSeyren, { prune: true, incompleteExpansions: [partial] });
+    expect(plan.actions).toEqual([]);
+    expect(plan.withheld).toEqual([lost]);
+    expect(plan.incompleteExpansions).toEqual([partial]);
+    expect(leavesWorkUndone(plan, true)).toBe(true);
+  });
+
+  it('deletes the same check when the expansion is complete', () => {
+    const plan = planChanges(stillListed, inSeyren, { prune: true, incompleteExpansions: [] });
+    expect(kinds(plan.actions)).toEqual([`delete healthlake:cv:${m(2)}`]);
+    expect(plan.withheld).toBeUndefined();
+    expect(leavesWorkUndone(plan, true)).toBe(false);
+  });
+
+  it('still prunes checks no glob of an incomplete expansion matches: those follow the definitions', () => {
+    const other = actualOf(desired('apps.prod.db1.latency'));
+    const plan = planChanges(stillListed, [...inSeyren, other], {
+      prune: true,
+      incompleteExpansions: [partial],
+    });
+    expect(kinds(plan.actions)).toEqual([`delete ${other.name}`]);
+    expect(plan.withheld).toEqual([lost]);
+  });
+
+  it('without --prune, lists a lost series as withheld, not as an orphan to prune', () => {
+    const plan = planChanges(stillListed, inSeyren, { prune: false, incompleteExpansions: [partial] });
+    expect(plan.orphans).toEqual([]);
+    expect(plan.withheld).toEqual([lost]);
+    // a partial expansion leaves checks of the silent node's new series uncreated: not converged either
+    expect(leavesWorkUndone(plan, false)).toBe(true);
+  });
+
+  it('an unverified expansion (federating front, nodes unknown) withholds, but alone is no failure', () => {
+    const unverified: IncompleteExpansion = { ...partial, kind: 'unverified', reason: 'nodes unknown' };
+    const withLoss = planChanges(stillListed, inSeyren, { prune: true, incompleteExpansions: [unverified] });
+    expect(withLoss.withheld).toHaveLength(1);
+    expect(leavesWorkUndone(withLoss, true)).toBe(true);
+    const nothingLost = planChanges([...stillListed, desired(m(2))], inSeyren, {
+      prune: true,
+      incompleteExpansions: [unverified],
+    });
+    expect(nothingLost.withheld).toBeUndefined();
+    expect(leavesWorkUndone(nothingLost, true)).toBe(false);
+  });
+
+  it('takes the metric from the check name: everything after the heuristic', () => {
+    expect(metricOfCheckName('healthlake:cv:apps.prod.server1.tx_rate')).toBe('apps.prod.server1.tx_rate');
+    expect(metricOfCheckName('healthlake:staleness:stats.gauges.a:b')).toBe('stats.gauges.a:b');
+    expect(metricOfCheckName('disk-space')).toBeUndefined();
+    expect(metricOfCheckName('healthlake:nometric')).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
 import type { NewCheck, NewSubscription, SeyrenCheck, SeyrenSubscription } from '../clients/seyren/types';
+import { globMatcher } from '../evaluator/memory-provider';
 import { DAYS, type SubscriptionDefinition } from './definition-schema';
+import type { IncompleteExpansion } from './expansion';
 import { MANAGED_MARKER, MANAGED_NAME_PREFIX, type DesiredCheck } from './desired';
 
 /**
@@ -52,6 +54,14 @@ export interface Plan {
   orphans: Array<{ name: string; id: string }>;
   /** Declared checks whose name is taken by a check healthlake did not create: never touched. */
   conflicts: Array<{ name: string; id: string }>;
+  /**
+   * Managed checks that look undeclared only because a glob no longer lists their series, while that glob's
+   * expansion may be incomplete (a cluster node did not answer): never deleted from such an answer. Absent
+   * when there are none.
+   */
+  withheld?: Array<{ name: string; id: string; glob: string; reason: string }>;
+  /** The globs whose expansion may be incomplete (from PlanOptions), for the plan's readers. */
+  incompleteExpansions?: IncompleteExpansion[];
 }
 
 /** Did healthlake create this check? Both the name prefix and the description marker must say so. */
@@ -70,12 +80,27 @@ export interface PlanOptions {
   prune: boolean;
   /** With --env, only managed checks of that environment are candidates for pruning. */
   env?: string;
+  /** Globs whose expansion may have lost series (src/checks/expansion.ts): their checks are not pruned. */
+  incompleteExpansions?: readonly IncompleteExpansion[];
+}
+
+/** The metric of a managed check, from its name `healthlake:<heuristic>:<metric>`. */
+export function metricOfCheckName(name: string): string | undefined {
+  if (!name.startsWith(MANAGED_NAME_PREFIX)) return undefined;
+  const rest = name.slice(MANAGED_NAME_PREFIX.length);
+  const colon = rest.indexOf(':');
+  return colon < 0 ? undefined : rest.slice(colon + 1);
 }
 
 export function planChanges(desired: DesiredCheck[], existing: SeyrenCheck[], options: PlanOptions): Plan {
   const byName = new Map<string, SeyrenCheck>();
   for (const check of existing) if (check.name) byName.set(check.name, check);
+  const withheld: NonNullable<Plan['withheld']> = [];
   const plan: Plan = { actions: [], unchanged: [], orphans: [], conflicts: [] };
+  const incomplete = (options.incompleteExpansions ?? []).map((e) => ({
+    ...e,
+    matches: globMatcher(e.glob),
+  }));
   const declared = new Set<string>();
 
   for (const want of desired) {
@@ -108,12 +133,20 @@ export function planChanges(desired: DesiredCheck[], existing: SeyrenCheck[], op
   for (const have of existing) {
     if (!have.name || declared.has(have.name) || !isManaged(have)) continue;
     if (options.env !== undefined && environmentOf(have) !== options.env) continue;
+    const metric = metricOfCheckName(have.name);
+    const lostBy = metric === undefined ? undefined : incomplete.find((e) => e.matches(metric));
+    if (lostBy) {
+      withheld.push({ name: have.name, id: have.id, glob: lostBy.glob, reason: lostBy.reason });
+      continue;
+    }
     if (options.prune) plan.actions.push({ kind: 'delete', name: have.name, id: have.id, actual: have });
     else plan.orphans.push({ name: have.name, id: have.id });
   }
   plan.actions.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.name.localeCompare(b.name));
   plan.unchanged.sort();
   plan.orphans.sort((a, b) => a.name.localeCompare(b.name));
+  if (withheld.length > 0) plan.withheld = withheld.sort((a, b) => a.name.localeCompare(b.name));
+  if (options.incompleteExpansions?.length) plan.incompleteExpansions = [...options.incompleteExpansions];
   return plan;
 }
 
@@ -121,6 +154,19 @@ const KIND_ORDER = { create: 0, update: 1, delete: 2 } as const;
 
 export function hasChanges(plan: Plan): boolean {
   return plan.actions.length > 0;
+}
+
+/**
+ * Applying this plan does not bring Seyren in line with the definitions: a hand-made check holds a declared
+ * name, a node did not answer an expansion (checks of its new series are missing), or --prune was asked and
+ * deletions were withheld. The run then exits 1, and a later run completes it.
+ */
+export function leavesWorkUndone(plan: Plan, prune: boolean): boolean {
+  return (
+    plan.conflicts.length > 0 ||
+    (plan.incompleteExpansions ?? []).some((e) => e.kind === 'partial') ||
+    (prune && (plan.withheld ?? []).length > 0)
+  );
 }
 
 /** The fields healthlake owns, as it wants them; `live` is always false (live checks need carbon pickle). */

@@ -43,6 +43,8 @@ export interface Clients {
   graphiteDashboards(): GraphiteDashboardClient;
   /** Throws a usage error naming SEYREN_URL when it is not set. */
   seyren(): SeyrenClient;
+  /** SEYREN_URL, or the same usage error (nothing can be read from Seyren without it). */
+  seyrenUrl(): string;
 }
 
 /** The streams a context talks to; the process's by default. */
@@ -92,17 +94,19 @@ export function configuredClients(config: Config, log: Logger): Clients {
     return () => (made ??= make());
   };
   const graphiteOptions = { baseUrl: config.graphiteUrl, auth: config.graphiteAuth, logger: log };
+  const seyrenUrl = () => {
+    if (!config.seyrenUrl) {
+      throw InputError.single(
+        'SEYREN_URL is not set (environment or config file), e.g. http://localhost:8080/seyren',
+      );
+    }
+    return config.seyrenUrl;
+  };
   return {
     graphite: once(() => new GraphiteClient(graphiteOptions)),
     graphiteDashboards: once(() => new GraphiteDashboardClient(graphiteOptions)),
-    seyren: once(() => {
-      if (!config.seyrenUrl) {
-        throw InputError.single(
-          'SEYREN_URL is not set (environment or config file), e.g. http://localhost:8080/seyren',
-        );
-      }
-      return new SeyrenClient({ baseUrl: config.seyrenUrl, auth: config.seyrenAuth, logger: log });
-    }),
+    seyrenUrl,
+    seyren: once(() => new SeyrenClient({ baseUrl: seyrenUrl(), auth: config.seyrenAuth, logger: log })),
   };
 }
 

@@ -47,7 +47,7 @@ describe('the command layer', () => {
     [['backtest', '--warn', 'abc'], '--warn: must be a number (see "healthlake backtest --help")'],
     [
       [],
-      'name a command: collect, replay, stack, provision-checks, render-checks, test-checks, backtest, dashboard, auth, config (see "healthlake --help")',
+      'name a command: collect, replay, stack, provision-checks, render-checks, test-checks, backtest, status, alerts, dashboard, auth, config (see "healthlake --help")',
     ],
   ])('%j is a usage error on one line: %s', async (argv, message) => {
     const err = await parseCommandLine(argv).catch((e: unknown) => e);

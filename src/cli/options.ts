@@ -1,6 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseCivilDate, parseDuration, parseRelativeTime, parseTimePoint, type TimePoint } from '../time';
+import {
+  parseCivilDate,
+  parseDuration,
+  parseRelativeTime,
+  parseSince,
+  parseTimePoint,
+  type TimePoint,
+} from '../time';
 
 /**
  * Option builders shared by the commands, each defined once: the same option means the same thing, with the
@@ -40,63 +47,44 @@ export const checkSourceOptions = {
   },
 } as const;
 
-/** A point in time: now, a relative time (-90d, -12weeks), a date YYYY-MM-DD (00:00 UTC) or epoch seconds. */
-export function timePointOption(describe: string) {
-  return {
-    type: 'string',
-    requiresArg: true,
-    describe,
-    coerce: (text: string): TimePoint => parseTimePoint(text),
-  } as const;
+/**
+ * An option whose text `parse` turns into a typed value, throwing a message that says what is allowed (the
+ * layer puts the option's name in front). The handler gets what `parse` returns.
+ */
+export function parsedOption<T>(describe: string, parse: (text: string) => T) {
+  return { type: 'string', requiresArg: true, describe, coerce: parse } as const;
 }
+
+/** A point in time: now, a relative time (-90d, -12weeks), a date YYYY-MM-DD (00:00 UTC) or epoch seconds. */
+export const timePointOption = (describe: string) =>
+  parsedOption(describe, (text): TimePoint => parseTimePoint(text));
+
+/** The start of a history: a length of time back (7d) or a time point (-2w, 2026-11-01, epoch seconds). */
+export const sinceOption = (describe: string) =>
+  parsedOption(describe, (text): TimePoint => parseSince(text));
 
 /** A civil day YYYY-MM-DD that exists on the calendar (collect and replay ranges). */
-export function civilDateOption(describe: string) {
-  return {
-    type: 'string',
-    requiresArg: true,
-    describe,
-    coerce: (text: string): string => parseCivilDate(text),
-  } as const;
-}
+export const civilDateOption = (describe: string) => parsedOption(describe, (text) => parseCivilDate(text));
 
 /** A length of time in seconds, e.g. 1d, 6h, 30min; zero only where `allowZero`. */
-export function durationOption(describe: string, options: { allowZero?: boolean } = {}) {
-  return {
-    type: 'string',
-    requiresArg: true,
-    describe,
-    coerce: (text: string): number => parseDuration(text, options),
-  } as const;
-}
+export const durationOption = (describe: string, options: { allowZero?: boolean } = {}) =>
+  parsedOption(describe, (text) => parseDuration(text, options));
 
 /** A Graphite range end as a check writes it (`-30d`, `now`), checked but kept as text. */
-export function relativeTimeOption(describe: string) {
-  return {
-    type: 'string',
-    requiresArg: true,
-    describe,
-    coerce: (text: string): string => {
-      parseRelativeTime(text);
-      return text;
-    },
-  } as const;
-}
+export const relativeTimeOption = (describe: string) =>
+  parsedOption(describe, (text) => {
+    parseRelativeTime(text);
+    return text;
+  });
 
 /** A file to write: its folder must exist (checked before any work is done). */
-export function outputFileOption(describe: string) {
-  return {
-    type: 'string',
-    requiresArg: true,
-    describe,
-    coerce: (file: string): string => {
-      const dir = path.dirname(path.resolve(file));
-      if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
-        throw new Error(`the folder ${dir} does not exist`);
-      return file;
-    },
-  } as const;
-}
+export const outputFileOption = (describe: string) =>
+  parsedOption(describe, (file) => {
+    const dir = path.dirname(path.resolve(file));
+    if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+      throw new Error(`the folder ${dir} does not exist`);
+    return file;
+  });
 
 /** A number within bounds; `integer` for counts. */
 export function numberOption(
@@ -129,6 +117,12 @@ export function numberOption(
     },
   } as const;
 }
+
+/** `--concurrency`: requests in flight at once, 8 unless given. */
+export const concurrencyOption = (describe: string) => ({
+  ...numberOption(describe, { min: 1, max: 64, integer: true }),
+  default: 8,
+});
 
 /** A value from a fixed list. */
 export function choiceOption<const C extends readonly string[]>(describe: string, choices: C) {

@@ -1,44 +1,13 @@
 import net from 'node:net';
-import { CarbonError, CarbonWriter, formatCarbonLine } from './carbon';
-
-describe('formatCarbonLine', () => {
-  it('formats `path value epoch_seconds`', () => {
-    expect(formatCarbonLine('health.steps', 8421, 1700006400)).toBe('health.steps 8421 1700006400');
-    expect(formatCarbonLine('health.weight_kg', 71.25, 1700006400)).toBe('health.weight_kg 71.25 1700006400');
-    expect(formatCarbonLine('health.delta', -0, 0)).toBe('health.delta 0 0');
-  });
-
-  it('rejects millisecond timestamps, which carbon would file ~57,000 years in the future', () => {
-    expect(() => formatCarbonLine('health.steps', 1, 1700006400000)).toThrow(CarbonError);
-    expect(() => formatCarbonLine('health.steps', 1, 1700006400000)).toThrow(
-      /looks like milliseconds.*1700006400\?/,
-    );
-  });
-
-  it('rejects fractional or negative timestamps', () => {
-    expect(() => formatCarbonLine('health.steps', 1, 1700006400.5)).toThrow(/whole epoch seconds/);
-    expect(() => formatCarbonLine('health.steps', 1, -1)).toThrow(/whole epoch seconds/);
-  });
-
-  it('rejects values carbon drops (NaN) or we do not want stored (±Infinity)', () => {
-    for (const bad of [NaN, Infinity, -Infinity]) {
-      expect(() => formatCarbonLine('health.steps', bad, 1700006400)).toThrow(/finite number/);
-    }
-  });
-
-  it('rejects paths with whitespace or empty nodes', () => {
-    expect(() => formatCarbonLine('health.resting heart', 1, 1700006400)).toThrow(/without whitespace/);
-    expect(() => formatCarbonLine('health.steps\n', 1, 1700006400)).toThrow(/without whitespace/);
-    expect(() => formatCarbonLine('', 1, 1700006400)).toThrow(/non-empty/);
-    expect(() => formatCarbonLine('health..steps', 1, 1700006400)).toThrow(/empty node/);
-  });
-});
+import pino from 'pino';
+import { CarbonError, CarbonWriter, formatCarbonLine, NOT_READING } from './carbon';
+import { CHUNK_BYTES } from './carbon-lines';
 
 /** A plaintext receiver on 127.0.0.1:0 that records the bytes of each connection separately. */
 class FakeCarbon {
   readonly connections: Array<{ socket: net.Socket; chunks: Buffer[]; closed: Promise<void> }> = [];
   private readonly server: net.Server;
-  /** Called for each new connection; may destroy it to simulate a carbon restart. */
+  /** Called for each new connection; may pause, reset or destroy it to act like a broken carbon. */
   onConnection: (socket: net.Socket, index: number) => void = () => {};
 
   constructor() {
@@ -75,13 +44,25 @@ function manyLines(count: number): string[] {
   );
 }
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+function capturingLogger() {
+  const records: Array<{ level: number; msg: string; [key: string]: unknown }> = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => records.push(JSON.parse(line)) });
+  return { records, logger };
+}
+
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (err: unknown) => err as CarbonError,
+  );
 
 describe('CarbonWriter', () => {
   let carbon: FakeCarbon;
@@ -95,14 +76,16 @@ describe('CarbonWriter', () => {
   });
 
   afterEach(async () => {
-    await writer.close();
+    await writer.close().catch(() => undefined);
     await carbon.close();
   });
 
-  it('sends exactly the given lines, one per line, and counts them', async () => {
+  it('sends exactly the given lines, one per line, and confirms them when carbon closes after reading', async () => {
     await writer.connect();
     await writer.write(['health.steps 8421 1700006400', 'health.weight_kg 71.25 1700006400\n']);
     await writer.write([formatCarbonLine('health.sleep_min', 412, 1700092800)]);
+    expect(writer.linesSent).toBe(3);
+    expect(writer.linesConfirmed).toBe(0);
     await writer.close();
     await carbon.connections[0]?.closed;
 
@@ -110,7 +93,8 @@ describe('CarbonWriter', () => {
     expect(carbon.received(0)).toBe(
       'health.steps 8421 1700006400\nhealth.weight_kg 71.25 1700006400\nhealth.sleep_min 412 1700092800\n',
     );
-    expect(writer.linesSent).toBe(3);
+    expect(writer.linesConfirmed).toBe(3);
+    expect(writer.unconfirmedLines).toBe(0);
   });
 
   it('connects on first write and ignores an empty batch', async () => {
@@ -129,23 +113,89 @@ describe('CarbonWriter', () => {
     expect(writer.linesSent).toBe(0);
   });
 
-  it('waits for drain under back-pressure and delivers all 200k lines', async () => {
-    // The receiver stops reading for a while, so the kernel buffers fill and socket.write returns false.
+  it('holds one chunk at a time while carbon does not read, says so in the log, and delivers all 200k lines', async () => {
+    // Carbon stops reading until the writer reports that it has taken nothing for a while: the event that
+    // proves the writer is waiting on carbon (the kernel buffers are full) rather than buffering everything.
+    const { records, logger } = capturingLogger();
+    writer = new CarbonWriter({ host: '127.0.0.1', port, progressLogIntervalMs: 50, logger });
+    carbon.onConnection = (socket) => socket.pause();
+    const lines = manyLines(200_000);
+
+    const written = writer.write(lines).then(() => writer.close());
+    await until(() => records.some((r) => /carbon has taken nothing for/.test(r.msg)));
+    carbon.connections[0]?.socket.resume();
+    await written;
+    await carbon.connections[0]?.closed;
+
+    expect(writer.linesSent).toBe(200_000);
+    expect(writer.linesConfirmed).toBe(200_000);
+    expect(writer.reconnects).toBe(0);
+    expect(writer.maxQueuedBytes).toBeLessThanOrEqual(CHUNK_BYTES + 100);
+    expect(carbon.received(0)).toBe(`${lines.join('\n')}\n`);
+    expect(records[0]).toMatchObject({
+      msg: `writing 200000 lines to carbon at 127.0.0.1:${port}`,
+      lines: 200000,
+    });
+    expect(records.at(-1)?.msg).toBe('carbon read all 200000 lines and closed the connection');
+  });
+
+  it('does not confirm a small batch that carbon accepted but never read: the close times out', async () => {
+    writer = new CarbonWriter({ host: '127.0.0.1', port, progressTimeoutMs: 300 });
+    carbon.onConnection = (socket) => socket.pause();
+    await writer.write(['health.steps 1 1700006400']);
+    expect(writer.linesSent).toBe(1);
+
+    const err = await rejection(writer.close());
+
+    expect(err?.code).toBe(NOT_READING);
+    expect(err?.message).toContain('while waiting for carbon to read');
+    expect(err?.message).toContain(
+      '1 lines not confirmed while closing, also after one reconnect and resend',
+    );
+    expect(writer.reconnects).toBe(1);
+    expect(carbon.connections).toHaveLength(2);
+    expect(writer.linesConfirmed).toBe(0);
+  });
+
+  it('does not confirm lines when carbon resets the connection before reading them', async () => {
     carbon.onConnection = (socket) => {
       socket.pause();
-      setTimeout(() => socket.resume(), 200);
+      socket.once('readable', () => socket.resetAndDestroy());
     };
-    const lines = manyLines(200_000);
+    await writer.write(['health.steps 1 1700006400']).catch(() => undefined);
+
+    const err = await rejection(writer.close());
+
+    expect(err?.code).toBe('ECONNRESET');
+    expect(err?.message).toMatch(/also after one reconnect and resend/);
+    expect(writer.reconnects).toBe(1);
+    expect(writer.linesConfirmed).toBe(0);
+  });
+
+  it('does not confirm lines when carbon closes the connection in the middle of a large write', async () => {
+    carbon.onConnection = (socket) => socket.once('data', () => socket.destroy());
+    const err = await rejection(writer.write(manyLines(200_000)).then(() => writer.close()));
+
+    expect(err).toBeInstanceOf(CarbonError);
+    expect(['ECONNRESET', 'EPIPE']).toContain(err?.code);
+    expect(writer.reconnects).toBe(1);
+    expect(writer.linesConfirmed).toBe(0);
+  });
+
+  it('succeeds with a carbon that reads slowly but steadily, for longer than the progress timeout', async () => {
+    writer = new CarbonWriter({ host: '127.0.0.1', port, progressTimeoutMs: 1000 });
+    carbon.onConnection = (socket) => throttle(socket, 16 * 1024, 20);
+    const lines = manyLines(40_000); // 1.4 MB at no more than 800 KB/s: at least 1.7 s, above the timeout
+    const started = Date.now();
 
     await writer.write(lines);
     await writer.close();
     await carbon.connections[0]?.closed;
 
-    expect(writer.drainWaits).toBeGreaterThan(0);
-    expect(writer.linesSent).toBe(200_000);
-    const received = carbon.received(0);
-    expect(received.split('\n')).toHaveLength(200_001);
-    expect(received).toBe(`${lines.join('\n')}\n`);
+    expect(Date.now() - started).toBeGreaterThan(1000);
+    expect(writer.linesConfirmed).toBe(40_000);
+    expect(writer.reconnects).toBe(0);
+    expect(carbon.received(0)).toBe(`${lines.join('\n')}\n`);
   });
 
   it('reconnects once when carbon dropped the connection between batches, and resends', async () => {
@@ -164,6 +214,21 @@ describe('CarbonWriter', () => {
     expect(carbon.received(1)).toBe('health.steps 1 1700006400\nhealth.steps 2 1700092800\n');
   });
 
+  it('resends every unconfirmed batch when the connection breaks after an earlier batch was written', async () => {
+    carbon.onConnection = (socket, index) => {
+      if (index === 0) socket.once('data', () => socket.resetAndDestroy());
+    };
+    await writer.write(['health.steps 1 1700006400']);
+    await until(() => !writer.connected);
+    await writer.write(['health.steps 2 1700092800']);
+    await writer.close();
+    await carbon.connections[1]?.closed;
+
+    expect(writer.reconnects).toBe(1);
+    expect(carbon.received(1)).toBe('health.steps 1 1700006400\nhealth.steps 2 1700092800\n');
+    expect(writer.linesConfirmed).toBe(2);
+  });
+
   it('resends the whole batch on a new connection when carbon resets it mid-batch', async () => {
     carbon.onConnection = (socket, index) => {
       if (index === 0) socket.once('data', () => socket.resetAndDestroy());
@@ -179,14 +244,24 @@ describe('CarbonWriter', () => {
     expect(carbon.received(1)).toBe(`${lines.join('\n')}\n`);
   });
 
-  it('names host:port when carbon refuses the connection', async () => {
+  it('names host:port when carbon refuses the connection, and does not retry', async () => {
     await carbon.close();
-    const err: unknown = await writer.connect().catch((e: unknown) => e);
+    const err: unknown = await writer.write(['health.steps 1 1700006400']).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CarbonError);
     expect((err as CarbonError).code).toBe('ECONNREFUSED');
     expect((err as CarbonError).message).toBe(
       `Cannot connect to carbon at 127.0.0.1:${port} (ECONNREFUSED): ` +
         'is carbon-cache running, and is this its plaintext (line receiver) port?',
     );
+    expect(writer.reconnects).toBe(0);
   });
 });
+
+/** Reads at most `bytes` every `everyMs`: a slow but steady carbon. */
+function throttle(socket: net.Socket, bytes: number, everyMs: number): void {
+  socket.pause();
+  // In paused mode read(n) hands the bytes to the 'data' listeners itself.
+  const timer = setInterval(() => socket.read(Math.min(bytes, socket.readableLength)), everyMs);
+  socket.on('close', () => clearInterval(timer));
+  socket.on('end', () => socket.end());
+}

@@ -1,155 +1,98 @@
 import net from 'node:net';
-import { HealthlakeError } from '../errors';
 import { Logger, silentLogger } from '../util/log';
+import { brokenConnection, CarbonError, isResendable } from './carbon-error';
+import { linesBatch, type CarbonBatch } from './carbon-lines';
+import { ProgressTimeout } from './carbon-progress-timeout';
+import { resendOnce, type ResendPolicy } from './carbon-resend';
+import { CarbonProgressLog } from './carbon-progress-log';
+import { TcpAckMeter } from './tcp-ack-meter';
+
+export { CarbonError, NOT_READING } from './carbon-error';
+export {
+  encodeCarbonBatch,
+  formatCarbonLine,
+  type CarbonBatch,
+  type CarbonChunk,
+  type CarbonPoint,
+} from './carbon-lines';
 
 /**
- * Writer for carbon's plaintext protocol: one `path value epoch_seconds\n` line per point over TCP.
- * Carbon never answers, so a bad line is only visible in carbon's own log ("invalid line … ignoring") and a
- * wrong timestamp is not visible at all. Lines are therefore validated here, before they are sent.
+ * Writer for carbon's plaintext protocol over TCP. Carbon acknowledges nothing, so delivery is proven the one
+ * way TCP allows: after our last line we end our side, and carbon closes its side only once it has read
+ * everything up to that end. Until then every line is "unconfirmed"; a run that does not see that close did
+ * not deliver, whatever the socket accepted.
+ *
+ * Nothing here waits without a bound: connecting has a timeout, and every wait for carbon to take more data
+ * (the next chunk, the send queue shrinking, carbon's close) has the progress timeout. A connection that
+ * breaks or stalls is replaced once and everything unconfirmed is sent again; a second failure is final.
  */
 
-export class CarbonError extends HealthlakeError {
-  constructor(
-    message: string,
-    /** Node's error code (ECONNREFUSED, ETIMEDOUT, …) when the cause was a socket error. */
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
-
-// Epoch seconds pass 1e11 only in the year 5138; epoch milliseconds passed it in 1973. So anything larger is a
-// millisecond timestamp, which carbon would store ~57,000 years in the future, where no render ever shows it.
-const MAX_EPOCH_SECONDS = 1e11;
-
-/** One plaintext line, without the trailing newline. Throws CarbonError for input carbon would drop or misfile. */
-export function formatCarbonLine(path: string, value: number, epochSeconds: number): string {
-  checkPath(path);
-  checkPoint(path, value, epochSeconds);
-  // String(-0) is "0"; large values become "1e+21", which carbon's float() reads fine.
-  return `${path} ${String(value)} ${epochSeconds}`;
-}
-
-/**
- * A path must be non-empty, without whitespace, and without an empty node (`a..b` or a leading/trailing dot
- * would create an empty directory level in the whisper tree). A char scan: no allocation, which matters at a
- * million points per backfill.
- */
-// Each distinct path is checked once: a backfill sends every metric once per day.
-const validPaths = new Set<string>();
-const MAX_CACHED_PATHS = 100_000;
-
-function checkPath(path: string): void {
-  if (validPaths.has(path)) return;
-  let problem: string | undefined = path === '' ? 'it must be non-empty, without whitespace' : undefined;
-  let previous = 46; // '.', so a leading dot reads as an empty node
-  for (let i = 0; i < path.length && !problem; i++) {
-    const c = path.charCodeAt(i);
-    if (c <= 32 || (c >= 127 && /\s/.test(path[i] as string)))
-      problem = 'it must be non-empty, without whitespace';
-    else if (c === 46 && previous === 46) problem = 'it has an empty node';
-    previous = c;
-  }
-  if (!problem && previous === 46) problem = 'it has an empty node';
-  if (problem) throw new CarbonError(`Invalid metric path ${JSON.stringify(path)}: ${problem}`);
-  if (validPaths.size >= MAX_CACHED_PATHS) validPaths.clear();
-  validPaths.add(path);
-}
-
-function checkPoint(path: string, value: number, epochSeconds: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new CarbonError(`Invalid value for ${path}: ${String(value)} (carbon needs a finite number)`);
-  }
-  if (!Number.isInteger(epochSeconds) || epochSeconds < 0) {
-    throw new CarbonError(`Invalid timestamp for ${path}: ${epochSeconds} (expected whole epoch seconds)`);
-  }
-  if (epochSeconds > MAX_EPOCH_SECONDS) {
-    throw new CarbonError(
-      `Invalid timestamp for ${path}: ${epochSeconds} looks like milliseconds; carbon needs epoch seconds ` +
-        `(${Math.floor(epochSeconds / 1000)}?)`,
-    );
-  }
-}
-
-/** Points already validated, encoded chunk by chunk (about CHUNK_BYTES each) only when the socket takes them. */
-export interface CarbonBatch {
-  readonly lines: number;
-  /** A fresh iteration each call, so a batch can be sent again after a reconnect. */
-  chunks(): Iterable<string>;
-}
-
-interface CarbonPoint {
-  path: string;
-  value: number;
-  timestamp: number;
-}
-
-/**
- * Validates every point (throwing before anything is sent, so a bad point never leaves half a batch in
- * Graphite) and returns a batch that encodes lazily. Holding a whole backfill as concatenated strings
- * costs more in garbage collection than the formatting itself.
- */
-export function encodeCarbonBatch(points: readonly CarbonPoint[]): CarbonBatch {
-  for (const p of points) {
-    checkPath(p.path);
-    checkPoint(p.path, p.value, p.timestamp);
-  }
-  return {
-    lines: points.length,
-    *chunks() {
-      let current = '';
-      for (const p of points) {
-        current += p.path + ' ' + String(p.value) + ' ' + p.timestamp + '\n';
-        if (current.length >= CHUNK_BYTES) {
-          yield current;
-          current = '';
-        }
-      }
-      if (current) yield current;
-    },
-  };
-}
+/** Default progress timeout: a carbon that takes nothing for this long is not reading. */
+export const DEFAULT_CARBON_TIMEOUT_MS = 30_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+const DEFAULT_PROGRESS_LOG_MS = 10_000;
+// Looks at the send queue per progress timeout. Often enough never to miss progress for a whole timeout, rarely
+// enough to cost nothing: the kernel builds /proc/net/tcp for every socket of the host (28 ms with 2,000).
+const QUEUE_LOOKS_PER_TIMEOUT = 4;
 
 export interface CarbonWriterOptions {
   host: string;
   port: number;
   connectTimeoutMs?: number;
+  /** No progress on the connection for this long ends the attempt: carbon is not reading. */
+  progressTimeoutMs?: number;
+  /** How often a long write or close logs how far it got (info level). */
+  progressLogIntervalMs?: number;
   logger?: Logger;
 }
 
-// Lines are joined into chunks of about this size: one socket.write per line would cost ~200k calls for a
-// large backfill, one write for everything would buffer it all in memory at once.
-const CHUNK_BYTES = 64 * 1024;
-// Socket errors that mean "the connection is gone", as opposed to "there is nobody to connect to".
-const BROKEN_CONNECTION_CODES = new Set([
-  'EPIPE',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ERR_STREAM_DESTROYED',
-  'ERR_STREAM_WRITE_AFTER_END',
-]);
+interface Connection {
+  socket: net.Socket;
+  /** What carbon's host has acknowledged of what the kernel took: the progress the timeout watches. */
+  meter: TcpAckMeter;
+  /** Why lines written on this connection may not have been read: carbon closed or reset it, or it failed. */
+  broken?: CarbonError;
+  /** We have ended our side: carbon's end now means "read everything". */
+  ending: boolean;
+  /** carbon ended its side. */
+  peerEnded: boolean;
+}
 
 export class CarbonWriter {
   /** Lines handed to the kernel in completed write() calls. Resent lines count once. */
   linesSent = 0;
-  /** How often a broken connection was replaced during write(). */
+  /** Lines carbon read to the end of a connection it then closed (close() resolved). */
+  linesConfirmed = 0;
+  /** How often a broken or stalled connection was replaced and its unconfirmed lines sent again. */
   reconnects = 0;
-  /** How often a write waited for 'drain' because the socket buffer was full (back-pressure). */
-  drainWaits = 0;
+  /** The most bytes Node held for the socket at once: about one chunk, however slowly carbon reads. */
+  maxQueuedBytes = 0;
 
   private readonly host: string;
   private readonly port: number;
   private readonly connectTimeoutMs: number;
+  private readonly progress: ProgressTimeout;
+  private readonly resend: ResendPolicy;
+  private readonly progressLog: CarbonProgressLog;
   private readonly logger: Logger;
-  private socket: net.Socket | undefined;
-  /** Set once the current socket has seen 'end', 'error' or 'close': writing to it would fail or get lost. */
-  private socketBroken = false;
+  private connection: Connection | undefined;
+  /** Batches written since the last confirmed close: what a new connection must carry again. */
+  private unconfirmed: CarbonBatch[] = [];
 
   constructor(options: CarbonWriterOptions) {
     this.host = options.host;
     this.port = options.port;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.logger = options.logger ?? silentLogger;
+    this.progress = new ProgressTimeout(options.progressTimeoutMs ?? DEFAULT_CARBON_TIMEOUT_MS, this.address);
+    this.resend = resendOnce(this.logger, this.address);
+    this.progressLog = new CarbonProgressLog(this.logger, this.address, {
+      // At least twice per timeout, so a stuck write shows in the log before it gives up.
+      intervalMs:
+        options.progressLogIntervalMs ?? Math.min(DEFAULT_PROGRESS_LOG_MS, Math.ceil(this.progress.ms / 2)),
+      timeoutMs: this.progress.ms,
+      idleMs: () => this.progress.idleMs,
+    });
   }
 
   get address(): string {
@@ -158,82 +101,103 @@ export class CarbonWriter {
 
   /** Whether a connection is open and has not been closed or reset by carbon. */
   get connected(): boolean {
-    return this.socket !== undefined && !this.socketBroken;
+    return this.connection !== undefined && !this.connection.broken;
+  }
+
+  /** Lines written but not yet confirmed by a clean close. */
+  get unconfirmedLines(): number {
+    return this.unconfirmed.reduce((n, b) => n + b.lines, 0);
   }
 
   /** Opens the TCP connection (write() also does this on first use). */
   async connect(): Promise<void> {
     if (this.connected) return;
-    this.discardSocket();
+    this.discardConnection();
     const socket = await this.openSocket();
-    this.socket = socket;
-    this.socketBroken = false;
-    const markBroken = () => {
-      if (this.socket === socket) this.socketBroken = true;
-    };
-    // A persistent 'error' listener: an ECONNRESET that arrives between writes must not crash the process.
+    const state: Omit<Connection, 'meter'> = { socket, ending: false, peerEnded: false };
+    // Persistent listeners, attached before anything else is awaited: an ECONNRESET that arrives between
+    // writes must not crash the process, and a close by carbon before we ended means that what it had not
+    // read yet is lost.
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      markBroken();
+      state.broken ??= this.lostConnection(err);
       this.logger.debug({ carbon: this.address, code: err.code }, 'carbon connection error');
     });
-    socket.on('end', markBroken);
-    socket.on('close', markBroken);
+    socket.on('end', () => {
+      state.peerEnded = true;
+      if (!state.ending) state.broken ??= brokenConnection('carbon closed the connection');
+    });
+    socket.on('close', () => {
+      if (!state.peerEnded) state.broken ??= brokenConnection('the connection to carbon closed');
+    });
+    const endpoints = { localPort: socket.localPort ?? 0, remotePort: socket.remotePort ?? 0 };
+    const pollMs = Math.max(10, Math.floor(this.progress.ms / QUEUE_LOOKS_PER_TIMEOUT));
+    const connection: Connection = Object.assign(state, {
+      meter: await TcpAckMeter.start(endpoints, pollMs),
+    });
+    connection.meter.on('progress', () => {
+      if (this.connection === connection) this.progress.progressed();
+    });
+    this.connection = connection;
+    this.progress.progressed();
     this.logger.debug({ carbon: this.address }, 'connected to carbon');
   }
 
   /**
-   * Sends lines (with or without their trailing newline), waiting for 'drain' whenever the socket's buffer is
-   * full, and resolves once every byte has been handed to the kernel.
-   * If the connection turns out to be broken (carbon restarted: EPIPE, ECONNRESET, closed), it reconnects once
-   * and sends the whole batch again: plaintext carbon acknowledges nothing, so we cannot know which lines of
-   * the batch it read. Resending is harmless because whisper keeps one value per metric and time slot, so a
-   * duplicate line overwrites a point with the same value.
+   * Sends lines (with or without their trailing newline) and resolves once every byte is in the kernel, chunk
+   * by chunk: the next chunk is written only when the previous one was taken, so memory stays at one chunk
+   * however slowly carbon reads. The lines are confirmed only by close().
+   * A connection that breaks (carbon restarted: EPIPE, ECONNRESET, closed) or stalls for the progress timeout
+   * is replaced once, and every unconfirmed line is sent again (see carbon-resend.ts).
    * Await each call before the next: concurrent calls would race on the reconnect.
    */
-  async write(input: string[] | CarbonBatch): Promise<void> {
-    const batch: CarbonBatch = Array.isArray(input) ? linesBatch(input) : input;
-    const count = batch.lines;
-    if (count === 0) return;
-    if (!this.socket) await this.connect();
+  async write(input: readonly string[] | CarbonBatch): Promise<void> {
+    const batch: CarbonBatch = isBatch(input) ? input : linesBatch(input);
+    if (batch.lines === 0) return;
+    this.unconfirmed.push(batch);
+    this.progressLog.start('writing', batch.lines);
     try {
-      await this.sendChunks(batch.chunks());
+      await this.resend.policy.execute(async ({ attempt }) => {
+        if (attempt > 0) return this.resendUnconfirmed();
+        // A connection that broke since the last write may have lost earlier batches too: resend them all.
+        if (this.connection?.broken) throw this.connection.broken;
+        await this.connect();
+        await this.send(batch);
+      });
     } catch (err) {
-      if (!isBrokenConnection(err)) throw err;
-      this.logger.warn(
-        { carbon: this.address, cause: (err as Error).message, lines: count },
-        'carbon connection broke; reconnecting and resending the batch',
-      );
-      this.reconnects++;
-      this.discardSocket();
-      await this.connect();
-      try {
-        await this.sendChunks(batch.chunks());
-      } catch (retryErr) {
-        const code = (retryErr as NodeJS.ErrnoException).code;
-        throw new CarbonError(
-          `Lost the connection to carbon at ${this.address} twice while sending ${count} lines: ` +
-            (retryErr as Error).message,
-          code,
-        );
-      }
+      throw this.giveUp(err, 'sending');
+    } finally {
+      this.progressLog.stop();
     }
-    this.linesSent += count;
+    this.linesSent += batch.lines;
   }
 
-  /** Ends the connection after pending data is flushed, and waits until the socket is fully closed. */
+  /**
+   * Ends the connection and waits until carbon has read everything and closed its side, which is what
+   * confirms the lines written since the last close. Rejects with a CarbonError when carbon resets or closes
+   * the connection before that, or makes no progress for the progress timeout (after one resend on a new
+   * connection). With nothing unconfirmed it just closes.
+   */
   async close(): Promise<void> {
-    const socket = this.socket;
-    this.socket = undefined;
-    if (!socket || socket.destroyed) return;
-    await new Promise<void>((resolve) => {
-      // Carbon closes its side when it reads our FIN; if it never does, do not hang the caller forever.
-      const timer = setTimeout(() => socket.destroy(), this.connectTimeoutMs);
-      socket.once('close', () => {
-        clearTimeout(timer);
-        resolve();
+    const lines = this.unconfirmedLines;
+    if (lines === 0) return this.endQuietly();
+    this.progressLog.start('closing', lines);
+    try {
+      await this.resend.policy.execute(async ({ attempt }) => {
+        if (attempt > 0) await this.resendUnconfirmed();
+        await this.confirmClose(lines);
       });
-      socket.end();
-    });
+    } catch (err) {
+      throw this.giveUp(err, 'closing');
+    } finally {
+      this.progressLog.stop();
+    }
+    this.linesConfirmed += lines;
+    this.unconfirmed = [];
+    this.resend.reset();
+    this.logger.info(
+      { carbon: this.address, lines, reconnects: this.reconnects },
+      `carbon read all ${lines} lines and closed the connection`,
+    );
   }
 
   private openSocket(): Promise<net.Socket> {
@@ -267,86 +231,168 @@ export class CarbonWriter {
     });
   }
 
-  private discardSocket(): void {
-    this.socket?.destroy();
-    this.socket = undefined;
-    this.socketBroken = false;
+  private discardConnection(): void {
+    this.connection?.meter.stop();
+    this.connection?.socket.destroy();
+    this.connection = undefined;
   }
 
-  /** Writes chunks in order, honouring back-pressure; rejects on the first socket error or close. */
-  private sendChunks(chunks: Iterable<string>): Promise<void> {
-    const socket = this.socket;
-    if (!socket || this.socketBroken || !socket.writable) {
-      return Promise.reject(brokenConnection('carbon closed the connection'));
+  /** A new connection carrying every unconfirmed batch again. */
+  private async resendUnconfirmed(): Promise<void> {
+    this.reconnects++;
+    this.discardConnection();
+    await this.connect();
+    this.progressLog.restart(this.unconfirmedLines);
+    for (const batch of this.unconfirmed) await this.send(batch);
+  }
+
+  /** The final failure: nothing stays unconfirmed (the caller reports it all as not delivered). */
+  private giveUp(err: unknown, phase: 'sending' | 'closing'): unknown {
+    const lines = this.unconfirmedLines;
+    this.discardConnection();
+    this.unconfirmed = [];
+    this.resend.reset();
+    if (!(err instanceof CarbonError) || !isResendable(err)) return err;
+    const retried = this.reconnects > 0 ? ', also after one reconnect and resend' : '';
+    return new CarbonError(
+      `${err.message} (${lines} lines not confirmed while ${phase}${retried})`,
+      err.code,
+    );
+  }
+
+  /** Writes a batch's chunks in order, each one only after the kernel took the previous one. */
+  private async send(batch: CarbonBatch): Promise<void> {
+    const connection = this.connection;
+    if (!connection) throw brokenConnection('not connected to carbon');
+    for (const chunk of batch.chunks()) {
+      await this.whileProgressing(
+        this.writeChunk(connection, chunk.text),
+        () => `sending (${this.progressLog.describe()})`,
+      );
+      connection.meter.took(Buffer.byteLength(chunk.text));
+      this.progressLog.advance(chunk.lines);
     }
-    const iterator = chunks[Symbol.iterator]();
+  }
+
+  /**
+   * Waits for `operation` as long as carbon makes progress: each step lasts until the operation settles or
+   * carbon's host acknowledges more bytes, and fails once the progress timeout passes without either.
+   */
+  private async whileProgressing<T>(operation: Promise<T>, waitingFor: () => string): Promise<T> {
+    const connection = this.connection as Connection;
+    // Settled or not, the operation is awaited below; a rejection after a timeout must not go unhandled.
+    operation.catch(() => undefined);
+    // Most chunks are taken by the kernel at once (their callback runs before the next turn of the event
+    // loop): no timer for those, which keeps a backfill of a million lines as fast as a bare socket.
+    const atOnce = await Promise.race([
+      operation.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>((resolve) => setImmediate(resolve, false)),
+    ]);
+    if (atOnce) return operation;
+    for (;;) {
+      const settled = await this.progress.step(waitingFor(), (signal) =>
+        Promise.race([operation.then(() => true), connection.meter.nextProgress(signal).then(() => false)]),
+      );
+      if (settled) return operation;
+    }
+  }
+
+  private writeChunk(connection: Connection, text: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      // One chunk of look-ahead tells which write is the last.
-      let next = iterator.next();
-      let settled = false;
-      const pump = (): void => {
-        while (!next.done && !settled) {
-          const chunk = next.value;
-          next = iterator.next();
-          const isLast = next.done === true;
-          // The last write's callback runs once all earlier writes are flushed too, or with their error.
-          const hasRoom = socket.write(chunk, isLast ? (err) => finish(err) : undefined);
-          if (!hasRoom && !isLast) {
-            this.drainWaits++;
-            socket.once('drain', pump);
-            return;
-          }
-        }
+      if (connection.broken) return reject(connection.broken);
+      const { socket } = connection;
+      const settle = (err?: Error | null) => {
+        socket.off('error', onError);
+        socket.off('end', onClosed);
+        socket.off('close', onClosed);
+        if (err) reject(err instanceof CarbonError ? err : this.lostConnection(err));
+        else resolve();
       };
-      const onClose = () => finish(brokenConnection('carbon closed the connection'));
-      const finish = (err?: Error | null) => {
-        if (settled) return;
-        settled = true;
-        socket.off('drain', pump);
-        socket.off('error', finish);
-        socket.off('close', onClose);
+      const onError = (err: Error) => settle(err);
+      const onClosed = () => settle(connection.broken ?? brokenConnection('carbon closed the connection'));
+      socket.on('error', onError);
+      socket.once('end', onClosed);
+      socket.once('close', onClosed);
+      // The callback runs once the kernel has taken the chunk, or with the write's error.
+      socket.write(text, (err) => settle(err));
+      this.maxQueuedBytes = Math.max(this.maxQueuedBytes, socket.writableLength);
+    });
+  }
+
+  /**
+   * Ends our side and waits for carbon's end, which it sends only after reading everything before ours.
+   * Progress meanwhile is carbon's host acknowledging what the kernel still held.
+   */
+  private async confirmClose(lines: number): Promise<void> {
+    const connection = this.connection;
+    if (!connection) throw brokenConnection('not connected to carbon');
+    if (connection.broken) throw connection.broken;
+    connection.ending = true;
+    connection.socket.end();
+    await this.whileProgressing(this.carbonEnds(connection), () => {
+      const left = connection.meter.seesSendQueue
+        ? `the last ${connection.meter.unacknowledged} bytes of `
+        : '';
+      this.progressLog.waitingForClose(
+        connection.meter.seesSendQueue ? connection.meter.unacknowledged : undefined,
+      );
+      return `waiting for carbon to read ${left}the ${lines} lines and close the connection`;
+    });
+    connection.meter.stop();
+    connection.socket.destroy();
+    if (this.connection === connection) this.connection = undefined;
+  }
+
+  /** Resolves when carbon has ended its side; rejects when the connection fails or closes without that. */
+  private carbonEnds(connection: Connection): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const { socket } = connection;
+      const settle = (err?: Error) => {
+        socket.off('end', onEnd);
+        socket.off('error', onBroken);
+        socket.off('close', onBroken);
         if (err) reject(err);
         else resolve();
       };
-      socket.on('error', finish);
-      socket.once('close', onClose);
-      pump();
+      const onEnd = () => settle();
+      // An error or a close without carbon's end first: it did not read everything.
+      const onBroken = () =>
+        connection.peerEnded
+          ? settle()
+          : settle(connection.broken ?? brokenConnection('the connection to carbon closed'));
+      if (connection.peerEnded) return settle();
+      if (connection.broken) return settle(connection.broken);
+      socket.once('end', onEnd);
+      socket.once('error', onBroken);
+      socket.once('close', onBroken);
     });
   }
-}
 
-function brokenConnection(message: string): CarbonError {
-  return new CarbonError(message, 'ECONNRESET');
-}
-
-function isBrokenConnection(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && BROKEN_CONNECTION_CODES.has(code);
-}
-
-/** Caller-formatted lines as a batch; each line is checked for line breaks that would split it. */
-function linesBatch(lines: string[]): CarbonBatch {
-  const chunks = toChunks(lines);
-  return { lines: lines.length, chunks: () => chunks };
-}
-
-/** Joins lines into newline-terminated chunks of about CHUNK_BYTES; one line must stay one line. */
-function toChunks(lines: string[]): string[] {
-  const chunks: string[] = [];
-  let current = '';
-  for (const raw of lines) {
-    const line = raw.endsWith('\n') ? raw.slice(0, -1) : raw;
-    if (/[\r\n]/.test(line)) {
-      throw new CarbonError(
-        `A carbon line must not contain a line break: ${JSON.stringify(raw.slice(0, 100))}`,
-      );
-    }
-    current += `${line}\n`;
-    if (current.length >= CHUNK_BYTES) {
-      chunks.push(current);
-      current = '';
-    }
+  /** Closes a connection that carries nothing unconfirmed, without waiting longer than a connect. */
+  private async endQuietly(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    if (!connection || connection.socket.destroyed) return;
+    const { socket } = connection;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => socket.destroy(), this.connectTimeoutMs);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.end();
+    });
   }
-  if (current) chunks.push(current);
-  return chunks;
+
+  private lostConnection(err: NodeJS.ErrnoException | Error): CarbonError {
+    const code = (err as NodeJS.ErrnoException).code;
+    return new CarbonError(`Lost the connection to carbon at ${this.address}: ${err.message}`, code);
+  }
+}
+
+function isBatch(input: readonly string[] | CarbonBatch): input is CarbonBatch {
+  return !Array.isArray(input);
 }

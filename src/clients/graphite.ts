@@ -147,10 +147,17 @@ export class GraphiteClient {
     return res.data;
   }
 
-  /** GET /metrics/expand: the paths a glob matches (by default only leaves, i.e. real metrics). */
-  async expand(query: string, { leavesOnly = true }: { leavesOnly?: boolean } = {}): Promise<string[]> {
+  /**
+   * GET /metrics/expand: the paths a glob matches (by default only leaves, i.e. real metrics). `local`: only
+   * this graphite-web's own storage, not the CLUSTER_SERVERS it federates.
+   */
+  async expand(
+    query: string,
+    { leavesOnly = true, local = false }: { leavesOnly?: boolean; local?: boolean } = {},
+  ): Promise<string[]> {
     const params = new URLSearchParams({ query });
     if (leavesOnly) params.set('leavesOnly', '1');
+    if (local) params.set('local', '1');
     const body = await this.getJson('/metrics/expand', params);
     const results = isRecord(body) ? body.results : undefined;
     if (!Array.isArray(results) || !results.every((r) => typeof r === 'string')) {
@@ -163,9 +170,11 @@ export class GraphiteClient {
     return results;
   }
 
-  /** GET /metrics/find: the nodes one level below a glob such as `health.*`. */
-  async find(query: string): Promise<GraphiteNode[]> {
-    const body = await this.getJson('/metrics/find', new URLSearchParams({ query }));
+  /** GET /metrics/find: the nodes a glob such as `health.*` matches. `local`: as for expand. */
+  async find(query: string, { local = false }: { local?: boolean } = {}): Promise<GraphiteNode[]> {
+    const params = new URLSearchParams({ query });
+    if (local) params.set('local', '1');
+    const body = await this.getJson('/metrics/find', params);
     if (!Array.isArray(body) || !body.every((n) => isRecord(n) && typeof n.id === 'string')) {
       throw new GraphiteError(
         'Unexpected /metrics/find JSON: expected [{"id", "text", …}]',

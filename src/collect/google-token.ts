@@ -7,6 +7,8 @@ import type { Logger } from '../util/log';
 export interface GoogleAccessToken {
   accessToken: () => Promise<string>;
   onUnauthorized: () => Promise<unknown>;
+  /** The scopes the stored consent granted (a user may untick some), read from the token file. */
+  grantedScopes: () => Promise<string[]>;
 }
 
 /**
@@ -17,6 +19,11 @@ export interface GoogleAccessToken {
  */
 export function googleAccessToken(config: Config, log: Logger): GoogleAccessToken {
   const credentials = resolveClientCredentials(config.google);
-  const provider = tokenProvider(createTokenStore(config.dataDir), createOAuthClient(credentials), { log });
-  return { accessToken: () => provider.getAccessToken(), onUnauthorized: () => provider.onUnauthorized() };
+  const store = createTokenStore(config.dataDir);
+  const provider = tokenProvider(store, createOAuthClient(credentials), { log });
+  return {
+    accessToken: () => provider.getAccessToken(),
+    onUnauthorized: () => provider.onUnauthorized(),
+    grantedScopes: async () => (await store.readToken()).scope.split(/\s+/).filter(Boolean),
+  };
 }

@@ -3,22 +3,21 @@ import { Archive } from '../archive/archive';
 import { updateSummary } from '../archive/summary-csv';
 import type { Config } from '../config/config';
 import { deriveDays } from '../metrics/derive';
+import { withheldReport } from '../metrics/withheld';
 import { addDays } from '../util/civil-date';
 import type { DailyMetrics } from '../metrics/metric-names';
-import { CarbonSink } from '../sinks/carbon-sink';
-import { toPoints, type Sink } from '../sinks/sink';
-import { StatsdSink } from '../sinks/statsd-sink';
-import { StdoutSink } from '../sinks/stdout-sink';
+import { toPoints } from '../sinks/sink';
 import type { DateRange, DayRecord, SourceResult, SourceWarning } from '../sources/day-record';
-import { localParts } from '../util/timezone';
 import type { Logger } from '../util/log';
+import type { VerificationSummary } from '../verify/verify-delivery';
+import { deliver, type SinkName } from './deliver';
 
 /**
  * source → day records → archive → daily metrics → sinks. The archive is written before anything is sent,
  * so a sink that fails loses nothing: `healthlake replay` sends the same days again later.
  */
 
-export type SinkName = 'carbon' | 'statsd' | 'stdout';
+export type { SinkName } from './deliver';
 
 export interface PipelineInput {
   /** What the sources read, each already limited to the wanted range (plus D+1 for sleep after). */
@@ -26,24 +25,33 @@ export interface PipelineInput {
   range: DateRange;
   sinks: SinkName[];
   dryRun: boolean;
+  /** Read the written points back through graphite-web (default true). */
+  verify?: boolean;
 }
 
 export interface PipelineResult {
   days: number;
   points: number;
   sent: Record<string, number>;
+  verification: VerificationSummary;
   warnings: SourceWarning[];
   range: { from?: string; to?: string };
   metrics: DailyMetrics[];
+  /** Metrics that got no value because their input was incomplete or doubtful, by day. */
+  withheld: Array<{ date: string; metrics: string[] }>;
+  /** Days an export cut at another UTC offset than its profile zone's (the wearer was away). */
+  otherOffsetDays: string[];
 }
 
-/** Records of every source, merged by date (each source fills only the fields it knows). */
+/** Records of every source, merged by date (each source fills only the fields it knows; withheld ones add up). */
 export function mergeRecords(results: SourceResult[]): Map<string, DayRecord> {
   const merged = new Map<string, DayRecord>();
   for (const r of results) {
     for (const [date, record] of r.days) {
       const have = merged.get(date);
-      merged.set(date, have ? { ...have, ...definedFields(record) } : { ...record });
+      const next: DayRecord = have ? { ...have, ...definedFields(record) } : { ...record };
+      if (have?.withheld && record.withheld) next.withheld = { ...have.withheld, ...record.withheld };
+      merged.set(date, next);
     }
   }
   return new Map([...merged].sort(([a], [b]) => a.localeCompare(b)));
@@ -58,14 +66,16 @@ export async function runPipeline(
   config: Config,
   log: Logger,
 ): Promise<PipelineResult> {
-  const warnings = input.results.flatMap((r) => r.warnings);
-  for (const w of warnings) {
-    log.warn({ file: w.file, record: w.record }, `skipped input: ${w.message}`);
-  }
   const days = mergeRecords(input.results);
   const known = [...days.keys()];
   const range = { from: input.range.from ?? known[0], to: input.range.to ?? known[known.length - 1] };
   const metrics = range.from && range.to ? deriveDays(days, { from: range.from, to: range.to }) : [];
+  const report = withheldReport(metrics, days);
+  const warnings = [...input.results.flatMap((r) => r.warnings), ...report.warnings];
+  for (const w of warnings) {
+    log.warn({ file: w.file, record: w.record }, `skipped input: ${w.message}`);
+  }
+  for (const n of report.notes) log.info({ file: n.file }, n.message);
   const archive = new Archive(config.dataDir);
 
   if (!input.dryRun) {
@@ -81,71 +91,31 @@ export async function runPipeline(
   }
 
   const timeZone = input.results.find((r) => r.source !== 'working-days')?.timeZone ?? 'UTC';
-  const sent = await sendToSinks(
+  const { sent, verification } = await deliver(
     metrics,
     input.dryRun ? ['stdout'] : input.sinks,
     config,
     log,
     timeZone,
     range,
+    { verify: input.verify ?? true },
   );
   const points = toPoints(metrics, config.prefix).length;
-  return { days: metrics.length, points, sent, warnings, range, metrics };
-}
-
-/** Sends the days' points to each sink; a failing sink names what to replay. */
-export async function sendToSinks(
-  metrics: DailyMetrics[],
-  sinkNames: SinkName[],
-  config: Config,
-  log: Logger,
-  timeZone: string,
-  range: { from?: string; to?: string },
-): Promise<Record<string, number>> {
-  const points = toPoints(metrics, config.prefix);
-  const sent: Record<string, number> = {};
-  for (const name of sinkNames) {
-    const sink = createSink(name, config, log, timeZone, range);
-    try {
-      await sink.write(points);
-    } finally {
-      await sink.close();
-    }
-    sent[name] = name === 'statsd' ? (sink as StatsdSink).sent : points.length;
-    log.info({ sink: name, points: sent[name] }, `sent to ${name}`);
-  }
-  return sent;
-}
-
-function createSink(
-  name: SinkName,
-  config: Config,
-  log: Logger,
-  timeZone: string,
-  range: { from?: string; to?: string },
-): Sink {
-  switch (name) {
-    case 'carbon':
-      return new CarbonSink({
-        host: config.carbon.host,
-        port: config.carbon.port,
-        logger: log,
-        replayRange: range.from && range.to ? { from: range.from, to: range.to } : undefined,
-      });
-    case 'statsd':
-      return new StatsdSink({
-        host: config.statsd.host,
-        port: config.statsd.port,
-        today: todayIn(timeZone),
-        logger: log,
-      });
-    case 'stdout':
-      return new StdoutSink(process.stdout);
-  }
-}
-
-export function todayIn(timeZone: string, now = Date.now()): string {
-  return localParts(now, timeZone).date;
+  const withheld = metrics.flatMap((m) => (m.withheld ? [{ date: m.date, metrics: m.withheld }] : []));
+  const otherOffsetDays = input.results
+    .flatMap((r) => r.otherOffsetDays ?? [])
+    .filter((d) => (!range.from || d >= range.from) && (!range.to || d <= range.to));
+  return {
+    days: metrics.length,
+    points,
+    sent,
+    verification,
+    warnings,
+    range,
+    metrics,
+    withheld,
+    otherOffsetDays,
+  };
 }
 
 function inRange(date: string, range: { from?: string; to?: string }): boolean {

@@ -6,9 +6,9 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   if (!stream.isTTY) return silentProgress;
   let bar: SingleBar | undefined;
   return {
-    start(total, label) {
+    start(total, label, unit = 'files') {
       bar = new SingleBar(
-        { stream, format: `${label} {bar} {value}/{total} files`, clearOnComplete: true },
+        { stream, format: `${label} {bar} {value}/{total} ${unit} {eta_formatted}`, clearOnComplete: true },
         Presets.shades_classic,
       );
       bar.start(total, 0);

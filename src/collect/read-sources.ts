@@ -14,7 +14,8 @@ import {
   type GoogleHealthResult,
 } from '../sources/google-health/read-google-health';
 import { generateSampleExport } from '../sources/sample/generate-export';
-import { readTakeout } from '../sources/takeout';
+import { readTakeout, type ExportTimezone } from '../sources/takeout';
+import { checkSourceResult } from '../sources/validate-day-record';
 import { readWorkingDays } from '../sources/working-days';
 import type { Logger } from '../util/log';
 import { googleAccessToken } from './google-token';
@@ -26,7 +27,8 @@ export interface SourceOptions {
   path?: string;
   range: DateRange;
   workingDays?: string;
-  exportTimezone: 'utc' | 'local';
+  /** Where an export's days begin and end ('utc' is the older name of 'profile'). */
+  exportTimezone: ExportTimezone | 'utc';
   dataDir: string;
   progress: ProgressReporter;
   log: Logger;
@@ -36,13 +38,22 @@ export interface SourceOptions {
   googleClient?: GoogleHealthApi;
   /** A dry run archives nothing, raw API answers included. */
   dryRun?: boolean;
+  /** google-health: fetch again days the archive already holds (default: only those not settled yet). */
+  refetch?: boolean;
+  /** google-health: the scopes granted; by default read from the stored token (a test client: unknown). */
+  grantedScopes?: readonly string[];
 }
 
 /**
  * Reads the chosen source and the working-days file. The range is widened by one day at the end because
- * `sleep.minutes_after` of D is the night that ends on D+1.
+ * `sleep.minutes_after` of D is the night that ends on D+1. Every record is checked against the plausibility
+ * rules before it goes on (checkSourceResult).
  */
 export async function readSources(o: SourceOptions): Promise<SourceResult[]> {
+  return (await readAnySource(o)).map(checkSourceResult);
+}
+
+async function readAnySource(o: SourceOptions): Promise<SourceResult[]> {
   if (o.source === GOOGLE_HEALTH) return readGoogleHealthSource(o);
   const readRange: DateRange = { from: o.range.from, to: o.range.to ? addDays(o.range.to, 1) : undefined };
   let exportPath = o.path;
@@ -61,7 +72,7 @@ export async function readSources(o: SourceOptions): Promise<SourceResult[]> {
   const health = await readTakeout({
     path: exportPath as string,
     range: readRange,
-    exportTimezone: o.exportTimezone,
+    exportTimezone: o.exportTimezone === 'utc' ? 'profile' : o.exportTimezone,
     progress: o.progress,
     logger: o.log,
   });
@@ -74,6 +85,7 @@ export async function readSources(o: SourceOptions): Promise<SourceResult[]> {
       files: health.inputs,
       timeZone: health.timeZone,
       skipped: health.warnings.length,
+      otherOffsetDays: health.otherOffsetDays.length,
     },
     'read source',
   );
@@ -94,7 +106,8 @@ async function workingDaysResult(
 
 /**
  * The Google Health API. Without --from/--to it reads the last 7 days up to today in the user's zone (a late
- * sync is picked up by the next runs); with --to it reads the 7 days up to it, plus D+1 for sleep after.
+ * sync is picked up by the next runs); with --to it reads the 7 days up to it, plus D+1 for sleep after. Days
+ * the archive holds as settled are taken from it, not fetched again (unless `refetch`).
  */
 async function readGoogleHealthSource(o: SourceOptions): Promise<SourceResult[]> {
   const to = o.range.to;
@@ -102,11 +115,16 @@ async function readGoogleHealthSource(o: SourceOptions): Promise<SourceResult[]>
     from: o.range.from ?? (to !== undefined ? addDays(to, -(DEFAULT_WINDOW_DAYS - 1)) : undefined),
     to: to !== undefined ? addDays(to, 1) : undefined,
   };
-  const client = o.googleClient ?? createGoogleHealthClient(o);
+  const { client, grantedScopes } = o.googleClient
+    ? { client: o.googleClient, grantedScopes: o.grantedScopes }
+    : await createGoogleHealthClient(o);
   const health = await readGoogleHealth({
     client,
     range,
-    archive: o.dryRun ? undefined : new Archive(o.dataDir),
+    archive: new Archive(o.dataDir),
+    dryRun: o.dryRun,
+    refetch: o.refetch,
+    grantedScopes,
     logger: o.log,
     progress: o.progress,
   });
@@ -117,6 +135,8 @@ async function readGoogleHealthSource(o: SourceOptions): Promise<SourceResult[]>
       to: health.range.to,
       days: health.days.size,
       requests: health.inputs,
+      fetchedDays: health.fetchedDays,
+      archivedDays: health.archivedDays,
       timeZone: health.timeZone,
       skipped: health.warnings.length,
     },
@@ -128,14 +148,22 @@ async function readGoogleHealthSource(o: SourceOptions): Promise<SourceResult[]>
   return results;
 }
 
-function createGoogleHealthClient(o: SourceOptions): GoogleHealthClient {
+async function createGoogleHealthClient(
+  o: SourceOptions,
+): Promise<{ client: GoogleHealthClient; grantedScopes: readonly string[] }> {
   if (!o.config)
     throw new HealthlakeError('--source google-health needs the configuration (a bug: none passed)');
-  return new GoogleHealthClient({
+  const token = googleAccessToken(o.config, o.log);
+  // Read first: without a stored authorisation this is the one-line "run `healthlake auth`" (exit 6).
+  const grantedScopes = o.grantedScopes ?? (await token.grantedScopes());
+  const client = new GoogleHealthClient({
     baseUrl: o.config.google.apiUrl,
-    ...googleAccessToken(o.config, o.log),
+    accessToken: token.accessToken,
+    onUnauthorized: token.onUnauthorized,
+    requestsPerMinute: o.config.google.requestsPerMinute,
     logger: o.log,
   });
+  return { client, grantedScopes };
 }
 
 /**

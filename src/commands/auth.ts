@@ -1,11 +1,5 @@
-import {
-  HEALTH_SCOPES,
-  HEALTH_SCOPE_PREFIX,
-  authorize,
-  createOAuthClient,
-  resolveClientCredentials,
-  tokenProvider,
-} from '../auth/google-oauth';
+import { authorize, createOAuthClient, resolveClientCredentials, tokenProvider } from '../auth/google-oauth';
+import { missingHealthScopes, shortScope } from '../auth/scopes';
 import { createTokenStore, fileModeOf, type StoredToken } from '../auth/token-store';
 import { ExitCode, HealthlakeError } from '../errors';
 import { defineCommand, defineCommandGroup } from '../cli/define-command';
@@ -21,15 +15,13 @@ const CLIENT_FILE_OPTION = {
   type: 'string',
   requiresArg: true,
   describe:
-    'OAuth client JSON downloaded from the Cloud console ({"installed": {client_id, client_secret}}); ' +
-    'default GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET',
+    'OAuth client JSON downloaded from the Cloud console: {"installed": …} (Desktop app: loopback redirect) or ' +
+    '{"web": …} (Web application with the redirect https://www.google.com: paste the address); default ' +
+    'GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET (GOOGLE_CLIENT_TYPE desktop or web)',
 } as const;
 
 /** A "Testing" consent screen (External) ends authorisations 7 days after consent. */
 const TESTING_CONSENT_DAYS = 7;
-
-const shortScope = (s: string) =>
-  s.startsWith(HEALTH_SCOPE_PREFIX) ? s.slice(HEALTH_SCOPE_PREFIX.length) : s;
 
 export const authStatusCommand = defineCommand({
   command: 'status',
@@ -43,7 +35,9 @@ export const authStatusCommand = defineCommand({
     },
     'client-file': CLIENT_FILE_OPTION,
   },
-  epilog: `Exit codes: 0 ok, 6 no usable authorisation (run "healthlake auth"), 1 the check failed otherwise.`,
+  epilog:
+    'Exit codes: 0 ok, 5 a Google Health scope was not granted (shown as MISSING), 6 no usable ' +
+    'authorisation (run "healthlake auth"), 1 the check failed otherwise.',
   handler: async (args, { config, log }) => {
     const store = createTokenStore(config.dataDir);
     try {
@@ -60,7 +54,7 @@ export const authStatusCommand = defineCommand({
       if (args.json)
         console.log(JSON.stringify({ authorised: true, ...status, check: checked ?? null }, null, 2));
       else printStatus(status, checked);
-      if (status.missingScopes.length > 0) process.exitCode = ExitCode.failure;
+      if (status.missingScopes.length > 0) process.exitCode = ExitCode.skippedInput;
     } catch (err) {
       // A script reading --json gets an answer on stdout too; the one line on stderr says what to do.
       if (args.json && err instanceof HealthlakeError && err.exitCode === ExitCode.authRequired) {
@@ -86,12 +80,17 @@ const authConsentCommand = defineCommand({
   },
   epilog:
     'Asks for read-only Google Health scopes (activity, health metrics, sleep, settings) plus "openid email" ' +
-    'to show the account. The token is stored in the data directory, mode 0600. Exit codes: 0 ok, ' +
-    '1 failure or a health scope not granted, 3 no OAuth client configured.',
+    'to show the account. A Desktop app client gets the code through a loopback redirect; a Web ' +
+    "application client (redirect https://www.google.com, as Google's setup guide creates it) through the " +
+    'address you paste. The token is stored in the data directory, mode 0600. Exit codes: 0 ok, 1 failure, ' +
+    '3 no usable OAuth client configured, 5 a health scope was not granted (collection skips its data).',
   handler: async (args, { config, log }) => {
     const credentials = resolveClientCredentials({ ...config.google, clientFile: args['client-file'] });
     const store = createTokenStore(config.dataDir);
-    log.info({ stage: 'auth', file: store.file, noBrowser: !args.browser }, 'starting Google consent');
+    log.info(
+      { stage: 'auth', file: store.file, client: credentials.kind, noBrowser: !args.browser },
+      'starting Google consent',
+    );
     const { token, missingScopes } = await authorize({
       ...credentials,
       store,
@@ -103,10 +102,10 @@ const authConsentCommand = defineCommand({
     );
     if (missingScopes.length > 0) {
       console.error(
-        `healthlake: Google did not grant ${missingScopes.map(shortScope).join(', ')}; collection needs them: ` +
-          'run `healthlake auth` again and tick every box on the consent screen',
+        `healthlake: Google did not grant ${missingScopes.map(shortScope).join(', ')}; collect skips the data ` +
+          'they open and names them. To collect everything, run `healthlake auth` again and tick every box',
       );
-      process.exitCode = ExitCode.failure;
+      process.exitCode = ExitCode.skippedInput;
     }
   },
 });
@@ -144,7 +143,7 @@ export function describeToken(token: StoredToken, file: string, now: number): To
     modeTooOpen: mode !== undefined && (parseInt(mode, 8) & 0o077) !== 0,
     account: token.account ?? null,
     scopes,
-    missingScopes: HEALTH_SCOPES.filter((s) => !scopes.includes(s)),
+    missingScopes: missingHealthScopes(token.scope),
     refreshToken: token.refresh_token.length > 0,
     accessTokenExpiry: token.expiry_date !== undefined ? new Date(token.expiry_date).toISOString() : null,
     accessTokenExpired: token.expiry_date !== undefined ? token.expiry_date <= now : null,

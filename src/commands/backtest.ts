@@ -3,6 +3,7 @@ import { backtest } from '../backtest/backtest';
 import { loadIncidents } from '../backtest/incidents';
 import { renderThresholdPng } from '../backtest/png';
 import { backtestToJson, formatBacktestText } from '../backtest/report';
+import { comparisonJson, comparisonWithSeyren, formatComparisonText } from '../alerts/compare-report';
 import { resolveBacktestCheck } from '../backtest/resolve-check';
 import { InputError } from '../errors';
 import { lazySpecs } from '../evaluator/check-tests';
@@ -106,6 +107,15 @@ export const backtestCommand = defineCommand({
     width: { ...numberOption('PNG width in pixels', { min: 50, max: 4000, integer: true }), default: 1000 },
     height: { ...numberOption('PNG height in pixels', { min: 50, max: 4000, integer: true }), default: 400 },
     json: jsonOption(),
+    'compare-alerts': {
+      type: 'boolean',
+      default: false,
+      describe:
+        "Put Seyren's recorded alert episodes of the check beside the backtest's: what Seyren missed, what the thresholds no longer raise (SEYREN_URL)",
+    },
+    'compare-slack': durationOption(
+      'With --compare-alerts: how far apart two episodes may be and still count as one (default: one evaluation step)',
+    ),
   },
   examples: [
     [
@@ -131,6 +141,12 @@ export const backtestCommand = defineCommand({
   },
   handler: async (args, ctx) => {
     const { config, log } = ctx;
+    const compare = args['compare-alerts']
+      ? comparisonWithSeyren(
+          { seyrenUrl: ctx.clients.seyrenUrl(), auth: config.seyrenAuth, logger: log },
+          args['compare-slack'],
+        )
+      : undefined;
     const folders = resolveCheckFolders(args, ctx);
     const templates = loadTemplates(folders.templates);
     const check = resolveBacktestCheck(
@@ -180,10 +196,14 @@ export const backtestCommand = defineCommand({
         log.info({ file: args.png, bytes: png.length }, 'wrote the PNG graphite-web rendered');
       }
     }
-    if (args.json) console.log(JSON.stringify(backtestToJson(result), null, 2));
+    const fired = await compare?.(result);
+    if (args.json)
+      console.log(JSON.stringify({ ...backtestToJson(result), ...comparisonJson(fired) }, null, 2));
     else
       console.log(
-        formatBacktestText(result) + (args.png ? `\n\nPNG (rendered by graphite-web): ${args.png}` : ''),
+        formatBacktestText(result) +
+          (args.png ? `\n\nPNG (rendered by graphite-web): ${args.png}` : '') +
+          (fired ? `\n\n${formatComparisonText(fired)}` : ''),
       );
   },
 });

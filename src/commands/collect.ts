@@ -7,6 +7,7 @@ import { ExitCode, InputError } from '../errors';
 import type { SourceResult } from '../sources/day-record';
 import { defineCommand } from '../cli/define-command';
 import { civilDateOption, dryRunOption, jsonOption } from '../cli/options';
+import { deliveryPhrase, verificationJson } from '../verify/report';
 
 /** --from/--to of collect and replay: civil days, inclusive. */
 export const dayRangeOptions = {
@@ -21,6 +22,30 @@ export function validateDayRange(args: { from?: string; to?: string }): void {
 }
 
 export const SINKS = ['carbon', 'statsd', 'stdout'] as const;
+
+export const SINK_DESCRIPTION =
+  'carbon (timestamped, CARBON_HOST:CARBON_PORT), statsd (gauges for today only; UDP cannot be verified ' +
+  'point by point, so the gauges are read back from Graphite, stats.gauges.<prefix>.*, after statsD flushes), ' +
+  'stdout (carbon lines)';
+
+/** `--sink` of collect and replay. */
+export const sinkOption = {
+  type: 'string',
+  array: true,
+  choices: SINKS,
+  default: ['carbon'] as Array<(typeof SINKS)[number]>,
+  describe: `Where to write: ${SINK_DESCRIPTION}`,
+} as const;
+
+/** `--verify` / `--no-verify` of collect and replay. */
+export const verifyOption = {
+  type: 'boolean',
+  default: true,
+  describe:
+    'Read every written point back through graphite-web (GRAPHITE_URL) and fail unless it is there with ' +
+    'its value (waits up to HEALTHLAKE_VERIFY_WAIT_MS); skipped with a warning when graphite-web does not ' +
+    'answer. --no-verify: trust carbon having read every line',
+} as const;
 
 export const collectCommand = defineCommand({
   command: 'collect',
@@ -46,22 +71,25 @@ export const collectCommand = defineCommand({
       requiresArg: true,
       describe: 'CSV with header date,worked (1/0, true/false, yes/no); the sample has its own',
     },
-    sink: {
-      type: 'string',
-      array: true,
-      choices: SINKS,
-      default: ['carbon'] as Array<(typeof SINKS)[number]>,
-      describe:
-        'Where to write: carbon (timestamped, CARBON_HOST:CARBON_PORT), statsd (gauges for today only), stdout (carbon lines)',
-    },
+    sink: sinkOption,
+    verify: verifyOption,
     'dry-run': dryRunOption('Print the carbon lines; archive and send nothing'),
+    refetch: {
+      type: 'boolean',
+      default: false,
+      describe:
+        'google-health: fetch again days the archive already holds. Without it a backfill resumes: a day ' +
+        'fetched at least 7 days after it ended is read from the archive, not asked of Google again',
+    },
     'export-timezone': {
       type: 'string',
       requiresArg: true,
-      choices: ['utc', 'local'] as const,
-      default: 'utc' as const,
+      choices: ['wearer', 'profile', 'local', 'utc'] as const,
+      default: 'wearer' as const,
       describe:
-        'How to read heart_rate/steps timestamps of a classic export: UTC (converted to the profile zone) or local wall time',
+        "Where an export's days begin and end: wearer (at the midnights its heart-rate files show, so a " +
+        'month abroad is cut at that offset), profile (at the profile zone\'s midnights; "utc" is its older ' +
+        'name), or local (its UTC times read as wall-clock times)',
     },
     json: jsonOption(),
   },
@@ -71,8 +99,11 @@ export const collectCommand = defineCommand({
     ['$0 collect --source sample --dry-run', 'the carbon lines of the bundled sample, nothing sent'],
   ],
   epilog:
-    'Exit codes: 0 ok, 1 failure (e.g. carbon unreachable: the data is archived, run "healthlake replay"), ' +
-    '3 invalid input, 5 finished but some input was skipped (each skipped record is named in a warning), ' +
+    'Exit codes: 0 ok (carbon read every line and, unless --no-verify, Graphite returned every point), ' +
+    '1 failure (carbon unreachable, carbon not reading for HEALTHLAKE_CARBON_TIMEOUT_MS, or points not in ' +
+    'Graphite: the data is archived, run the "healthlake replay" the message names), ' +
+    '3 invalid input, 5 finished but some input was skipped or a metric withheld, or a Google scope was not ' +
+    'granted (each named in a warning), ' +
     '6 Google authorisation missing or expired (run "healthlake auth"), 7 another collect is running.',
   validate: validateDayRange,
   handler: async (args, { config, log }) => {
@@ -93,9 +124,14 @@ export const collectCommand = defineCommand({
         log,
         config,
         dryRun: args['dry-run'],
+        refetch: args.refetch,
       });
       const range = collectionRange(results, { from: args.from, to: args.to });
-      result = await runPipeline({ results, range, sinks: args.sink, dryRun: args['dry-run'] }, config, log);
+      result = await runPipeline(
+        { results, range, sinks: args.sink, dryRun: args['dry-run'], verify: args.verify },
+        config,
+        log,
+      );
       printResult(result, args, Date.now() - started);
       if (result.days === 0 && result.warnings.length === 0) {
         const what =
@@ -109,19 +145,22 @@ export const collectCommand = defineCommand({
       if (result.warnings.length > 0) process.exitCode = ExitCode.skippedInput;
       ok = true;
     } finally {
-      // Self-telemetry for checks/collector.yaml; a dry run collects nothing, so it reports nothing.
-      if (!args['dry-run']) {
-        await reportRun({
-          statsd: config.statsd,
-          ok,
-          durationMs: Date.now() - started,
-          pointsWritten: Object.values(result?.sent ?? {}).reduce((a, b) => a + b, 0),
-          apiRequests: apiRequestCount(results),
-          errors: ok ? 0 : 1,
-          logger: log,
-        });
+      try {
+        // Self-telemetry for checks/collector.yaml; a dry run collects nothing, so it reports nothing.
+        if (!args['dry-run']) {
+          await reportRun({
+            statsd: config.statsd,
+            ok,
+            durationMs: Date.now() - started,
+            pointsWritten: Object.values(result?.sent ?? {}).reduce((a, b) => a + b, 0),
+            apiRequests: apiRequestCount(results),
+            errors: ok ? 0 : 1,
+            logger: log,
+          });
+        }
+      } finally {
+        await release();
       }
-      await release();
     }
   },
 });
@@ -138,8 +177,11 @@ export function printResult(
           days: result.days,
           points: result.points,
           sent: result.sent,
+          verification: verificationJson(result.verification),
           skipped: result.warnings.length,
           warnings: result.warnings,
+          withheld: result.withheld,
+          otherOffsetDays: result.otherOffsetDays,
           range: result.range,
           ms,
         },
@@ -149,12 +191,15 @@ export function printResult(
     );
     return;
   }
-  const sent = Object.entries(result.sent)
-    .map(([sink, n]) => `${n} to ${sink}`)
-    .join(', ');
+  const withheld = result.withheld.reduce((n, d) => n + d.metrics.length, 0);
   const line =
     `${argv['dry-run'] ? 'dry run: ' : ''}${result.days} days ${result.range.from ?? '-'}..${result.range.to ?? '-'}, ` +
-    `${result.points} points (${sent || 'not sent'}), ${result.warnings.length} input records skipped, ${(ms / 1000).toFixed(1)} s`;
+    `${deliveryPhrase(result.points, result.sent, result.verification)}, ${result.warnings.length} input records skipped, ` +
+    (withheld > 0 ? `${withheld} points withheld, ` : '') +
+    (result.otherOffsetDays.length > 0
+      ? `${result.otherOffsetDays.length} days cut at another UTC offset than the profile zone's, `
+      : '') +
+    `${(ms / 1000).toFixed(1)} s`;
   // When stdout carries the carbon lines (a dry run, or the stdout sink), the summary goes to stderr so they
   // stay machine-readable (e.g. piped into `nc host 2003`).
   (argv['dry-run'] || argv.sink?.includes('stdout') ? console.error : console.log)(line);

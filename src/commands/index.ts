@@ -1,4 +1,5 @@
 import type { HealthlakeCommand } from '../cli/define-command';
+import { alertsCommand } from './alerts';
 import { authCommand } from './auth';
 import { backtestCommand } from './backtest';
 import { collectCommand } from './collect';
@@ -8,6 +9,7 @@ import { provisionChecksCommand } from './provision-checks';
 import { renderChecksCommand } from './render-checks';
 import { replayCommand } from './replay';
 import { stackCommand } from './stack';
+import { statusCommand } from './status';
 import { testChecksCommand } from './test-checks';
 
 /**
@@ -22,6 +24,8 @@ export const COMMANDS: readonly HealthlakeCommand[] = [
   renderChecksCommand,
   testChecksCommand,
   backtestCommand,
+  statusCommand,
+  alertsCommand,
   dashboardCommand,
   authCommand,
   configCommand,

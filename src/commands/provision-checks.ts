@@ -3,16 +3,17 @@ import { escapeJavaRegex } from '../clients/seyren/client';
 import { applyPlan, type ApplyResult } from '../checks/apply';
 import { desiredChecks, MANAGED_NAME_PREFIX, type DesiredCheck } from '../checks/desired';
 import { metricsWithoutSeries, unmatchedGlobMessage } from '../checks/series-presence';
-import type { GraphiteClient } from '../clients/graphite';
+import { GraphiteClient } from '../clients/graphite';
 import type { Logger } from '../util/log';
-import { planChanges, hasChanges } from '../checks/plan';
+import { CheckedExpansion } from '../checks/expansion';
+import { planChanges, hasChanges, leavesWorkUndone } from '../checks/plan';
 import { formatPlanText, planToJson, summarize, type AlertRates, type NoSeries } from '../checks/plan-format';
 import { estimateAlertRates, noiseGraphiteClient } from '../backtest/noise';
 import { validateTargets, type ValidationIssue } from '../checks/validate';
 import { ExitCode, HealthlakeError } from '../errors';
 import { defineCommand } from '../cli/define-command';
 import { loadCheckSource } from '../cli/check-folders';
-import { checkSourceOptions, dryRunOption, jsonOption, numberOption } from '../cli/options';
+import { checkSourceOptions, concurrencyOption, dryRunOption, jsonOption } from '../cli/options';
 
 export const provisionChecksCommand = defineCommand({
   command: 'provision-checks',
@@ -45,10 +46,7 @@ export const provisionChecksCommand = defineCommand({
       describe:
         'Delete checks without asking: on a terminal an apply that deletes checks asks first; without one (cron) it never asks',
     },
-    concurrency: {
-      ...numberOption('Seyren requests in flight at once', { min: 1, max: 64, integer: true }),
-      default: 8,
-    },
+    concurrency: concurrencyOption('Seyren requests in flight at once'),
   },
   examples: [
     ['$0 provision-checks --dry-run', 'the plan: what would be created, updated and deleted'],
@@ -56,7 +54,9 @@ export const provisionChecksCommand = defineCommand({
   ],
   epilog:
     'Environment: SEYREN_URL (base URL with any context path, e.g. http://host:8080/seyren; /api is added), ' +
-    'GRAPHITE_URL (to expand wildcard metrics and for --validate), optional SEYREN_AUTH_HEADER / GRAPHITE_AUTH_HEADER ' +
+    'GRAPHITE_URL (to expand wildcard metrics and for --validate), GRAPHITE_CLUSTER_URLS (the graphite-webs a ' +
+    'federating GRAPHITE_URL asks: an expansion one of them did not answer deletes nothing), ' +
+    'optional SEYREN_AUTH_HEADER / GRAPHITE_AUTH_HEADER ' +
     'or SEYREN_USER+SEYREN_PASSWORD / GRAPHITE_USER+GRAPHITE_PASSWORD for a reverse proxy. ' +
     'Checks that healthlake did not create are never changed or deleted.',
   handler: async (args, ctx) => {
@@ -65,7 +65,16 @@ export const provisionChecksCommand = defineCommand({
     // Everything that can be wrong in the definitions is found before any request.
     const { specs } = loadCheckSource(args, ctx);
     const graphite = ctx.clients.graphite();
-    const desired = await desiredChecks(specs, (glob) => graphite.expand(glob), {
+    // Expansions through GRAPHITE_URL, judged complete or not against the nodes it federates (if declared).
+    const expansion = new CheckedExpansion(
+      graphite,
+      config.graphiteClusterUrls.map((url) => ({
+        url,
+        client: new GraphiteClient({ baseUrl: url, auth: config.graphiteAuth, logger: log }),
+      })),
+      log,
+    );
+    const desired = await desiredChecks(specs, expansion.expand, {
       onUnmatched: (spec) => log.warn({ glob: spec.metric }, unmatchedGlobMessage(spec)),
     });
 
@@ -83,9 +92,13 @@ export const provisionChecksCommand = defineCommand({
       }
     }
 
-    const seyrenUrl = config.seyrenUrl ?? '';
+    const seyrenUrl = ctx.clients.seyrenUrl();
     const existing = await seyren.listChecks(`^${escapeJavaRegex(MANAGED_NAME_PREFIX)}`);
-    const plan = planChanges(desired, existing, { prune: args.prune, env: args.env });
+    const plan = planChanges(desired, existing, {
+      prune: args.prune,
+      env: args.env,
+      incompleteExpansions: expansion.incompleteExpansions(),
+    });
     log.info({ ...summarize(plan), seyrenRequests: seyren.requestCount }, 'plan ready');
     // Alerts/week of creates and threshold changes over the last 4 weeks; skipped when Graphite is down.
     const graphiteForRates = noiseGraphiteClient({
@@ -100,8 +113,9 @@ export const provisionChecksCommand = defineCommand({
       : await checksWithoutSeries(desired, graphiteForRates, log);
     const planContext = { seyrenUrl, prune: args.prune, alertRates, noSeries, style: ctx.terminal.style };
 
-    // A declared check whose name a hand-made check holds cannot be provisioned: the run has not converged.
-    const conflictCode = plan.conflicts.length > 0 ? ExitCode.failure : ExitCode.ok;
+    // A declared check whose name a hand-made check holds cannot be provisioned, and a partial expansion
+    // leaves checks uncreated or deletions withheld: the run has not converged.
+    const conflictCode = leavesWorkUndone(plan, args.prune) ? ExitCode.failure : ExitCode.ok;
     if (args['dry-run']) {
       if (args.json)
         console.log(JSON.stringify({ ...planToJson(plan, alertRates, noSeries), validation }, null, 2));

@@ -1,15 +1,16 @@
 import path from 'node:path';
 import { Archive } from '../archive/archive';
 import { updateSummary } from '../archive/summary-csv';
-import { sendToSinks } from '../collect/pipeline';
+import { deliver } from '../collect/deliver';
 import { acquireCollectLock } from '../collect/lock';
-import { InputError } from '../errors';
+import { ExitCode, InputError } from '../errors';
 import { deriveDays } from '../metrics/derive';
+import { withheldReport } from '../metrics/withheld';
 import { addDays } from '../util/civil-date';
 import { toPoints } from '../sinks/sink';
 import { defineCommand } from '../cli/define-command';
 import { dryRunOption, jsonOption } from '../cli/options';
-import { SINKS, dayRangeOptions, printResult, validateDayRange } from './collect';
+import { dayRangeOptions, printResult, sinkOption, validateDayRange, verifyOption } from './collect';
 
 /** Re-sends archived days, e.g. to a Graphite that was down or rebuilt. Reads no source. */
 export const replayCommand = defineCommand({
@@ -19,13 +20,8 @@ export const replayCommand = defineCommand({
   options: {
     from: { ...dayRangeOptions.from, demandOption: true },
     to: { ...dayRangeOptions.to, demandOption: true },
-    sink: {
-      type: 'string',
-      array: true,
-      choices: SINKS,
-      default: ['carbon'] as Array<(typeof SINKS)[number]>,
-      describe: 'Where to write (see collect)',
-    },
+    sink: sinkOption,
+    verify: verifyOption,
     'time-zone': {
       type: 'string',
       requiresArg: true,
@@ -42,28 +38,44 @@ export const replayCommand = defineCommand({
     try {
       const started = Date.now();
       const { from, to } = args;
+      // Records that fail the plausibility rules come back withheld (refused), never as a 0.
       const days = await new Archive(config.dataDir).readRange({ from, to: addDays(to, 1) });
       const metrics = deriveDays(days, { from, to });
+      const report = withheldReport(metrics, days);
+      for (const w of report.warnings) log.warn({ file: w.file }, `skipped input: ${w.message}`);
       if (metrics.length === 0) {
         throw InputError.single(`the archive holds no day between ${from} and ${to}`, {
           file: path.join(config.dataDir, 'archive'),
         });
       }
       if (!args['dry-run']) await updateSummary(path.join(config.dataDir, 'summary.csv'), metrics);
-      const sent = await sendToSinks(
+      const { sent, verification } = await deliver(
         metrics,
         args['dry-run'] ? ['stdout'] : args.sink,
         config,
         log,
         args['time-zone'],
         { from, to },
+        { verify: args.verify },
       );
       const points = toPoints(metrics, config.prefix).length;
+      const withheld = metrics.flatMap((m) => (m.withheld ? [{ date: m.date, metrics: m.withheld }] : []));
       printResult(
-        { days: metrics.length, points, sent, warnings: [], range: { from, to }, metrics },
+        {
+          days: metrics.length,
+          points,
+          sent,
+          verification,
+          warnings: report.warnings,
+          range: { from, to },
+          metrics,
+          withheld,
+          otherOffsetDays: [],
+        },
         args,
         Date.now() - started,
       );
+      if (report.warnings.length > 0) process.exitCode = ExitCode.skippedInput;
     } finally {
       await release();
     }

@@ -20,11 +20,18 @@ describe('loadConfig', () => {
   it('uses defaults when nothing is set', () => {
     const c = loadConfig({ env: { HOME: dir } });
     expect(c.graphiteUrl).toBe('http://127.0.0.1:8080');
-    expect(c.carbon).toEqual({ host: '127.0.0.1', port: 2003 });
+    expect(c.carbon).toEqual({ host: '127.0.0.1', port: 2003, timeoutMs: 30000 });
+    expect(c.verify).toEqual({ waitMs: 60000, pollMs: 500 });
     expect(c.statsd).toEqual({ host: '127.0.0.1', port: 8125, flushIntervalMs: 1000 });
     expect(c.prefix).toBe('health');
     expect(c.dataDir).toBe(path.join(dir, '.local', 'share', 'healthlake'));
-    expect(c.stack).toEqual({ picklePort: 2004, carbonlinkPort: 7002, statsdAdminPort: 8126, webPort: 8080 });
+    expect(c.stack).toEqual({
+      picklePort: 2004,
+      carbonlinkPort: 7002,
+      statsdAdminPort: 8126,
+      webPort: 8080,
+      nodeBasePort: 2100,
+    });
   });
 
   it('reads the file and lets the environment win, key by key', () => {
@@ -45,6 +52,16 @@ describe('loadConfig', () => {
       SEYREN_URL: 'env',
       STATSD_PORT: 'default',
     });
+  });
+
+  it('reads the delivery timeouts from the file or the environment, and refuses nonsense', () => {
+    const file = write('HEALTHLAKE_CARBON_TIMEOUT_MS: 5000\nHEALTHLAKE_VERIFY_WAIT_MS: 120000\n');
+    const c = loadConfig({ file, env: { HOME: dir, HEALTHLAKE_VERIFY_POLL_MS: '250' } });
+    expect(c.carbon.timeoutMs).toBe(5000);
+    expect(c.verify).toEqual({ waitMs: 120000, pollMs: 250 });
+    expect(() => loadConfig({ env: { HOME: dir, HEALTHLAKE_CARBON_TIMEOUT_MS: '0' } })).toThrow(
+      /HEALTHLAKE_CARBON_TIMEOUT_MS: must be a whole number of milliseconds, at least 100, got "0"/,
+    );
   });
 
   it('names the file and the field of a bad value', () => {

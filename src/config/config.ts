@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
+import { DEFAULT_CARBON_TIMEOUT_MS } from '../clients/carbon';
 import { InputError } from '../errors';
 import { didYouMean } from '../util/did-you-mean';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../util/log';
+import { DEFAULT_VERIFY_POLL_MS, DEFAULT_VERIFY_WAIT_MS } from '../verify/defaults';
 
 /**
  * Configuration comes from environment variables, or from a YAML file that uses the same names as keys
@@ -26,6 +28,15 @@ const url = z
   .url('must be a URL such as http://host:8080')
   .transform((u) => u.replace(/\/+$/, ''));
 const text = z.string().min(1, 'must not be empty');
+/** A whole number within bounds, from the text of an environment variable or a config file. */
+const wholeNumber = (min: number, max: number | undefined, unit: string) => {
+  const allowed = `must be a whole number${unit}, ${max === undefined ? `at least ${min}` : `from ${min} to ${max}`}`;
+  return z
+    .string()
+    .regex(/^\d+$/, allowed)
+    .transform(Number)
+    .refine((n) => n >= min && (max === undefined || n <= max), allowed);
+};
 const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
   z.enum(values, { errorMap: () => ({ message: `must be one of ${values.join(', ')}` }) });
 
@@ -45,6 +56,18 @@ const SETTINGS = {
   HEALTHLAKE_DATA_DIR: text.optional().describe('archive, summary.csv, token and the local stack'),
   GOOGLE_CLIENT_ID: text.optional().describe('OAuth client id for the Google Health API'),
   GOOGLE_CLIENT_SECRET: text.optional().describe('OAuth client secret'),
+  // The kind of OAuth client GOOGLE_CLIENT_ID names (a client file says it itself): how `auth` gets the code.
+  GOOGLE_CLIENT_TYPE: oneOf(['desktop', 'web'] as const)
+    .default('desktop')
+    .describe('desktop or web: the kind of OAuth client GOOGLE_CLIENT_ID is'),
+  // Google allows 300 requests per minute per user; more than that would be throttled by design.
+  GOOGLE_HEALTH_REQUESTS_PER_MINUTE: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of requests per minute, above 0 and at most 300')
+    .transform(Number)
+    .refine((n) => n > 0 && n <= 300, 'must be a number of requests per minute, above 0 and at most 300')
+    .default('120')
+    .describe("the per-user request budget of a run (Google's limit is 300 a minute)"),
   // Tests point it at a double; pointed at the retired api.fitbit.com it gets the 410 explanation.
   GOOGLE_HEALTH_API_URL: url.default('https://health.googleapis.com/v4').describe('Google Health API base'),
   SEYREN_AUTH_HEADER: text.optional().describe('"Name: value" header for a proxy in front of Seyren'),
@@ -56,6 +79,22 @@ const SETTINGS = {
   HEALTHLAKE_STACK_PICKLE_PORT: port.optional().describe('local stack: carbon pickle port'),
   HEALTHLAKE_STACK_CARBONLINK_PORT: port.optional().describe('local stack: carbonlink port'),
   HEALTHLAKE_STACK_STATSD_ADMIN_PORT: port.optional().describe('local stack: statsD admin port'),
+  // Node k of a cluster stack uses base+10k .. base+10k+3; the last node's ports must stay below 65536.
+  HEALTHLAKE_STACK_NODE_BASE_PORT: wholeNumber(1, 65000, '')
+    .default('2100')
+    .describe('stack up --nodes N: node k listens on this + 10k .. + 10k + 3'),
+  // The graphite-webs behind GRAPHITE_URL when it federates them (its CLUSTER_SERVERS), comma-separated.
+  GRAPHITE_CLUSTER_URLS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((u) => u.trim())
+        .filter((u) => u !== ''),
+    )
+    .pipe(z.array(url))
+    .describe('the graphite-webs GRAPHITE_URL federates, comma-separated'),
   HEALTHLAKE_STATSD_FLUSH_MS: z
     .string()
     .regex(/^\d+$/, 'must be a whole number of milliseconds, at least 100')
@@ -63,6 +102,17 @@ const SETTINGS = {
     .refine((n) => n >= 100, 'must be a whole number of milliseconds, at least 100')
     .default('1000')
     .describe("local stack: statsD's flush interval"),
+  // Delivery (see README "Running from cron"): how long carbon may take nothing before an attempt ends, and
+  // how long and how often read-back verification asks graphite-web for the written points.
+  HEALTHLAKE_CARBON_TIMEOUT_MS: wholeNumber(100, undefined, ' of milliseconds')
+    .default(String(DEFAULT_CARBON_TIMEOUT_MS))
+    .describe('carbon taking nothing for this long ends an attempt to write'),
+  HEALTHLAKE_VERIFY_WAIT_MS: wholeNumber(0, undefined, ' of milliseconds')
+    .default(String(DEFAULT_VERIFY_WAIT_MS))
+    .describe('how long read-back verification waits for points'),
+  HEALTHLAKE_VERIFY_POLL_MS: wholeNumber(10, undefined, ' of milliseconds')
+    .default(String(DEFAULT_VERIFY_POLL_MS))
+    .describe('how often read-back verification asks graphite-web'),
   HEALTHLAKE_LOG_LEVEL: oneOf(LOG_LEVELS).optional().describe('log level (--log-level wins)'),
   HEALTHLAKE_LOG_FORMAT: oneOf(LOG_FORMATS)
     .optional()
@@ -91,15 +141,35 @@ const schema = z.object(SETTINGS);
 export interface Config {
   seyrenUrl?: string;
   graphiteUrl: string;
-  carbon: { host: string; port: number };
+  /** The node graphite-webs GRAPHITE_URL federates (GRAPHITE_CLUSTER_URLS); empty when not declared. */
+  graphiteClusterUrls: string[];
+  /** timeoutMs: no progress on a carbon connection for this long ends the attempt. */
+  carbon: { host: string; port: number; timeoutMs: number };
+  /** Read-back verification through graphite-web: the bounded wait and the poll interval. */
+  verify: { waitMs: number; pollMs: number };
   statsd: { host: string; port: number; flushIntervalMs: number };
   prefix: string;
   dataDir: string;
-  google: { clientId?: string; clientSecret?: string; apiUrl: string };
+  google: {
+    clientId?: string;
+    clientSecret?: string;
+    /** Desktop app (loopback redirect) or Web application (redirect https://www.google.com, code pasted). */
+    clientType: 'desktop' | 'web';
+    apiUrl: string;
+    /** The per-user request budget of a run. */
+    requestsPerMinute: number;
+  };
   /** Extra request header for a reverse proxy in front of Seyren / graphite-web ("Name: value"). */
   seyrenAuth?: HttpAuth;
   graphiteAuth?: HttpAuth;
-  stack: { picklePort: number; carbonlinkPort: number; statsdAdminPort: number; webPort: number };
+  stack: {
+    picklePort: number;
+    carbonlinkPort: number;
+    statsdAdminPort: number;
+    webPort: number;
+    /** A cluster stack's node k listens on nodeBasePort + 10k + 0..3 (see src/commands/stack.ts). */
+    nodeBasePort: number;
+  };
   log: { level?: LogLevel; format?: LogFormat };
   /** Every setting's effective value (defaults filled in, derived ones computed), for `healthlake config`. */
   values: Partial<Record<ConfigKey, string | number>>;
@@ -161,9 +231,11 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     carbonlinkPort: c.HEALTHLAKE_STACK_CARBONLINK_PORT ?? 7002,
     statsdAdminPort: c.HEALTHLAKE_STACK_STATSD_ADMIN_PORT ?? c.STATSD_PORT + 1,
     webPort,
+    nodeBasePort: c.HEALTHLAKE_STACK_NODE_BASE_PORT,
   };
   const values: Config['values'] = {
     ...c,
+    GRAPHITE_CLUSTER_URLS: c.GRAPHITE_CLUSTER_URLS.join(',') || undefined,
     HEALTHLAKE_DATA_DIR: dataDir,
     HEALTHLAKE_STACK_PICKLE_PORT: stack.picklePort,
     HEALTHLAKE_STACK_CARBONLINK_PORT: stack.carbonlinkPort,
@@ -172,14 +244,18 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   return {
     seyrenUrl: c.SEYREN_URL,
     graphiteUrl: c.GRAPHITE_URL,
-    carbon: { host: c.CARBON_HOST, port: c.CARBON_PORT },
+    graphiteClusterUrls: c.GRAPHITE_CLUSTER_URLS,
+    carbon: { host: c.CARBON_HOST, port: c.CARBON_PORT, timeoutMs: c.HEALTHLAKE_CARBON_TIMEOUT_MS },
+    verify: { waitMs: c.HEALTHLAKE_VERIFY_WAIT_MS, pollMs: c.HEALTHLAKE_VERIFY_POLL_MS },
     statsd: { host: c.STATSD_HOST, port: c.STATSD_PORT, flushIntervalMs: c.HEALTHLAKE_STATSD_FLUSH_MS },
     prefix: c.HEALTHLAKE_PREFIX,
     dataDir,
     google: {
       clientId: c.GOOGLE_CLIENT_ID,
       clientSecret: c.GOOGLE_CLIENT_SECRET,
+      clientType: c.GOOGLE_CLIENT_TYPE,
       apiUrl: c.GOOGLE_HEALTH_API_URL,
+      requestsPerMinute: c.GOOGLE_HEALTH_REQUESTS_PER_MINUTE,
     },
     seyrenAuth: httpAuth(c.SEYREN_AUTH_HEADER, c.SEYREN_USER, c.SEYREN_PASSWORD),
     graphiteAuth: httpAuth(c.GRAPHITE_AUTH_HEADER, c.GRAPHITE_USER, c.GRAPHITE_PASSWORD),

@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 import type { DayRecord, HeartDay, SleepLog } from '../sources/day-record';
-import { deriveDay, deriveDays, maxSustainedHeartRate } from './derive';
+import { deriveDay, deriveDays, maxSustainedHeartRate, withheldMetrics } from './derive';
 import { addDays, civilDates, isCivilDate } from '../util/civil-date';
 
 /** Heart data with one entry per minute: [minute, average] means one sample of that value. */
@@ -210,6 +210,30 @@ describe('sleep metrics', () => {
     });
   });
 
+  it('takes the longest log of the night as its main sleep when no log says either way (older exports, CSV)', () => {
+    const nap = { dateOfSleep: '2024-03-01', minutesAsleep: 45, startTime: '2024-03-01T14:00:00.000' };
+    const night = {
+      dateOfSleep: '2024-03-01',
+      minutesAsleep: 402,
+      startTime: '2024-02-29T23:10:00.000',
+      levels: [{ level: 'light', seconds: 1800 }],
+    };
+    const yesterday = { dateOfSleep: '2024-02-29', minutesAsleep: 600 };
+    expect(deriveDay({ date: '2024-03-01', sleeps: [night, nap, yesterday] }, undefined)).toEqual({
+      'sleep.minutes_before': 402,
+      'sleep.longest_episode': 30,
+    });
+    // Equal length: the first in start-time order (the records keep their logs in that order).
+    const twin = { ...night, startTime: '2024-03-01T02:00:00.000', levels: [] };
+    expect(deriveDay({ date: '2024-03-01', sleeps: [night, twin] }, undefined)['sleep.longest_episode']).toBe(
+      30,
+    );
+    // A log of the night carries the flag, and none says "main": the source says there is no main sleep.
+    expect(
+      deriveDay({ date: '2024-03-01', sleeps: [{ ...night, isMainSleep: false }, nap] }, undefined),
+    ).toEqual({});
+  });
+
   it('takes minutes_after from the next night, absent until it exists', () => {
     const day: DayRecord = { date: '2024-03-01', sleeps: [mainSleepOn('2024-03-01', 400)] };
     const next: DayRecord = { date: '2024-03-02', sleeps: [mainSleepOn('2024-03-02', 455)] };
@@ -256,6 +280,57 @@ describe('deriveDays', () => {
   it('refuses a date that is not YYYY-MM-DD', () => {
     expect(() => deriveDays(days, { from: '2024-02-30', to: '2024-03-01' })).toThrow(InputError);
     expect(() => deriveDays(days, { from: '2024-3-1', to: '2024-03-01' })).toThrow(/expected YYYY-MM-DD/);
+  });
+});
+
+describe('withheld inputs', () => {
+  const reason = { file: 'Global Export Data/steps-2024-03-01.json', reason: 'not read whole' };
+  const full: DayRecord = {
+    date: '2024-03-01',
+    steps: 9000,
+    restingHeartRate: 57,
+    heart: heartOf(run(600, 10, 70)),
+    sleeps: [mainSleepOn('2024-03-01', 400, [{ level: 'deep', seconds: 600 }])],
+    worked: 1,
+  };
+
+  it('give their metrics no value, whatever value the record still holds', () => {
+    expect(deriveDay({ ...full, withheld: { steps: reason, heart: reason } }, undefined)).toEqual({
+      'heart.resting': 57,
+      'sleep.minutes_before': 400,
+      'sleep.longest_episode': 10,
+      worked: 1,
+    });
+    expect(withheldMetrics({ ...full, withheld: { steps: reason, heart: reason } }, undefined)).toEqual([
+      'steps',
+      'heart.average',
+      'heart.max_sustained',
+    ]);
+  });
+
+  it("withhold the day before's minutes_after when the night is withheld", () => {
+    const next: DayRecord = {
+      date: '2024-03-02',
+      sleeps: [mainSleepOn('2024-03-02', 380)],
+      withheld: { sleep: reason },
+    };
+    expect(deriveDay(full, next)['sleep.minutes_after']).toBeUndefined();
+    expect(withheldMetrics(full, next)).toEqual(['sleep.minutes_after']);
+    expect(withheldMetrics({ ...full, withheld: { resting: reason, worked: reason } }, undefined)).toEqual([
+      'heart.resting',
+      'worked',
+    ]);
+  });
+
+  it('are listed per day by deriveDays, also for a day left without any value', () => {
+    const days = new Map<string, DayRecord>([
+      ['2024-03-01', { date: '2024-03-01', withheld: { steps: reason } }],
+      ['2024-03-02', { date: '2024-03-02', steps: 5 }],
+    ]);
+    expect(deriveDays(days, { from: '2024-03-01', to: '2024-03-02' })).toEqual([
+      { date: '2024-03-01', values: {}, withheld: ['steps'] },
+      { date: '2024-03-02', values: { steps: 5 } },
+    ]);
   });
 });
 

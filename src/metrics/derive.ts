@@ -1,6 +1,6 @@
-import type { DateRange, DayRecord, HeartDay, SleepLog, SleepSegment } from '../sources/day-record';
+import type { DateRange, DayInput, DayRecord, HeartDay, SleepLog, SleepSegment } from '../sources/day-record';
 import { addDays, civilDates } from '../util/civil-date';
-import { DAILY_METRICS, DailyMetrics, DailyValues } from './metric-names';
+import { DAILY_METRICS, DailyMetric, DailyMetrics, DailyValues } from './metric-names';
 
 /**
  * The daily metrics, derived from normalised day records alone. Pure: no I/O, no clock, no time zone (the
@@ -15,8 +15,31 @@ const SUSTAINED_MINUTES = 10;
 const MINUTES_PER_DAY = 1440;
 
 /**
+ * Which metrics of day D each input of a record feeds. The sleep of D (the night that ended on D's morning)
+ * also feeds `sleep.minutes_after` of D-1: see withheldMetrics.
+ */
+export const INPUT_METRICS: Readonly<Record<DayInput, readonly DailyMetric[]>> = {
+  steps: ['steps'],
+  heart: ['heart.average', 'heart.max_sustained'],
+  resting: ['heart.resting'],
+  sleep: ['sleep.minutes_before', 'sleep.longest_episode'],
+  worked: ['worked'],
+};
+
+/** The metrics of D that get no value because an input of D, or D+1's night, is withheld. */
+export function withheldMetrics(day: DayRecord | undefined, next: DayRecord | undefined): DailyMetric[] {
+  const withheld = new Set<DailyMetric>();
+  for (const input of Object.keys(day?.withheld ?? {}) as DayInput[]) {
+    for (const metric of INPUT_METRICS[input] ?? []) withheld.add(metric);
+  }
+  if (next?.withheld?.sleep !== undefined) withheld.add('sleep.minutes_after');
+  return DAILY_METRICS.filter((m) => withheld.has(m));
+}
+
+/**
  * The metrics of civil day D. `day` is D's record, `next` is D+1's (only its night counts, for
- * `sleep.minutes_after`). Either may be undefined; metrics without data are absent, never 0.
+ * `sleep.minutes_after`). Either may be undefined; metrics without data are absent, never 0, and so are the
+ * metrics whose input is withheld (withheldMetrics).
  */
 export function deriveDay(day: DayRecord | undefined, next: DayRecord | undefined): DailyValues {
   const values: DailyValues = {};
@@ -39,11 +62,12 @@ export function deriveDay(day: DayRecord | undefined, next: DayRecord | undefine
   }
   const nextSleep = next ? mainSleep(next) : undefined;
   if (nextSleep) values['sleep.minutes_after'] = nextSleep.minutesAsleep;
+  for (const metric of withheldMetrics(day, next)) delete values[metric];
   return values;
 }
 
 /**
- * The metrics of every date from..to (inclusive) that has at least one value, ascending. D+1's record is
+ * The metrics of every date from..to (inclusive) that has at least one value or withheld metric, ascending. D+1's record is
  * looked up even past `to`, so the last day gets its `sleep.minutes_after` once that night is known.
  * An open bound defaults to the earliest or latest date in `days`.
  */
@@ -54,9 +78,12 @@ export function deriveDays(days: Map<string, DayRecord>, range: DateRange): Dail
   if (from === undefined || to === undefined) return [];
   const result: DailyMetrics[] = [];
   for (const date of civilDates(from, to)) {
+    const day = days.get(date);
     const next = days.get(addDays(date, 1));
-    const values = deriveDay(days.get(date), next);
-    if (DAILY_METRICS.some((m) => values[m] !== undefined)) result.push({ date, values });
+    const values = deriveDay(day, next);
+    const withheld = withheldMetrics(day, next);
+    if (withheld.length > 0) result.push({ date, values, withheld });
+    else if (DAILY_METRICS.some((m) => values[m] !== undefined)) result.push({ date, values });
   }
   return result;
 }
@@ -97,11 +124,22 @@ export function maxSustainedHeartRate(heart: HeartDay): number | undefined {
   return best;
 }
 
-/** The main sleep that ended on the record's date; the longest by minutesAsleep if there are several. */
+/**
+ * The main sleep that ended on the record's date (its night). Logs the source marks as main sleep are the
+ * candidates; when no log of the night says either way (older fitbit.com exports have no `mainSleep`, the
+ * Google-era CSV has no such column), every log of the night is. Among the candidates, the longest by
+ * minutesAsleep; on a tie the first in start-time order. A night whose logs all say "not main" (naps only)
+ * has no main sleep. This is the one place the rule lives; every source leaves isMainSleep undefined when it
+ * does not know.
+ */
 export function mainSleep(day: DayRecord): SleepLog | undefined {
+  const night = (day.sleeps ?? []).filter(
+    (log) => log.dateOfSleep === day.date && isNumber(log.minutesAsleep),
+  );
+  const flagged = night.some((log) => log.isMainSleep !== undefined);
   let chosen: SleepLog | undefined;
-  for (const log of day.sleeps ?? []) {
-    if (!log.isMainSleep || log.dateOfSleep !== day.date || !isNumber(log.minutesAsleep)) continue;
+  for (const log of night) {
+    if (flagged && log.isMainSleep !== true) continue;
     // Strictly longer: on a tie the first log wins, so the choice does not depend on anything but order.
     if (!chosen || log.minutesAsleep > chosen.minutesAsleep) chosen = log;
   }

@@ -16,4 +16,9 @@ export type DailyValues = Partial<Record<DailyMetric, number>>;
 export interface DailyMetrics {
   date: string;
   values: DailyValues;
+  /**
+   * Metrics of the day that get no value because an input they need is incomplete or doubtful (a damaged
+   * file, a skipped record): no point is sent and summary.csv leaves the cell empty. Absent when none.
+   */
+  withheld?: DailyMetric[];
 }

@@ -1,11 +1,11 @@
 import net from 'node:net';
-import { CarbonError } from '../clients/carbon';
+import { CarbonError, NOT_READING } from '../clients/carbon';
 import { HealthlakeError } from '../errors';
-import { CarbonSink, CarbonUnreachableError } from './carbon-sink';
+import { CarbonSink, CarbonDeliveryError } from './carbon-sink';
 import { MetricPoint, toPoints } from './sink';
 
 /** A plaintext carbon stand-in on 127.0.0.1:0 that keeps everything each connection sent. */
-async function fakeCarbon(): Promise<{
+async function fakeCarbon({ read = true } = {}): Promise<{
   port: number;
   received(): Promise<string[]>;
   connections(): number;
@@ -15,6 +15,8 @@ async function fakeCarbon(): Promise<{
   const server = net.createServer((socket) => {
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
+    // A carbon that accepted the connection but does not read it (a stuck or overloaded one).
+    if (!read) socket.pause();
     const text = new Promise<string>((resolve) =>
       socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8'))),
     );
@@ -64,12 +66,42 @@ describe('CarbonSink', () => {
     const sink = new CarbonSink({ host: '127.0.0.1', port: carbon.port });
 
     await sink.write(points);
+    expect(sink.confirmed).toBe(0);
     await sink.close();
     const received = await carbon.received();
     await carbon.close();
 
     expect(received).toEqual([expectedLines]);
     expect(sink.written).toBe(5);
+    expect(sink.confirmed).toBe(5);
+  });
+
+  it('fails the close when carbon took the lines but never read them, naming the days to replay', async () => {
+    const carbon = await fakeCarbon({ read: false });
+    const sink = new CarbonSink({ host: '127.0.0.1', port: carbon.port, progressTimeoutMs: 200 });
+    await sink.write(points);
+
+    const error = await sink.close().then(
+      () => undefined,
+      (err: unknown) => err as CarbonDeliveryError,
+    );
+    await carbon.close();
+
+    expect(error).toBeInstanceOf(CarbonDeliveryError);
+    expect(error?.code).toBe(NOT_READING);
+    expect(error?.message).toMatch(
+      new RegExp(
+        `^Carbon at 127\\.0\\.0\\.1:${carbon.port} is not reading: no progress for 0\\.2 s while waiting for carbon ` +
+          'to read .*the 5 lines and close the connection \\(5 lines not confirmed while closing, also after one ' +
+          'reconnect and resend\\)\\n' +
+          'Nothing is lost: the data is safe in the archive\\. Once carbon is up, run ' +
+          '`healthlake replay --from 2024-03-01 --to 2024-03-02` to send it\\.$',
+      ),
+    );
+    expect(error?.replay).toEqual({ from: '2024-03-01', to: '2024-03-02' });
+    expect(sink.written).toBe(5);
+    expect(sink.confirmed).toBe(0);
+    expect(carbon.connections()).toBe(2);
   });
 
   it('sends identical lines when the same points are sent again (whisper overwrites the same slots)', async () => {
@@ -118,13 +150,14 @@ describe('CarbonSink', () => {
     );
     await sink.close();
 
-    expect(error).toBeInstanceOf(CarbonUnreachableError);
+    expect(error).toBeInstanceOf(CarbonDeliveryError);
     expect(error).toBeInstanceOf(HealthlakeError);
+    expect((error as CarbonDeliveryError).code).toBe('ECONNREFUSED');
     const message = (error as Error).message;
     expect(message).toContain(`Carbon is unreachable at 127.0.0.1:${port} (ECONNREFUSED)`);
     expect(message).toContain('the data is safe in the archive');
     expect(message).toContain('`healthlake replay --from 2024-03-01 --to 2024-03-02`');
-    expect((error as CarbonUnreachableError).replay).toEqual({ from: '2024-03-01', to: '2024-03-02' });
+    expect((error as CarbonDeliveryError).replay).toEqual({ from: '2024-03-01', to: '2024-03-02' });
     expect(sink.written).toBe(0);
   });
 
@@ -145,7 +178,7 @@ describe('CarbonSink', () => {
     const bad = [...points, { path: 'health.steps', value: 1, timestamp: 1709251200000 }];
 
     await expect(sink.write(bad)).rejects.toThrow(CarbonError);
-    await expect(sink.write(bad)).rejects.not.toThrow(CarbonUnreachableError);
+    await expect(sink.write(bad)).rejects.not.toThrow(CarbonDeliveryError);
     await sink.close();
     await carbon.close();
 

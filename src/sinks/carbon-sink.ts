@@ -1,43 +1,36 @@
 import { CarbonError, CarbonWriter, encodeCarbonBatch } from '../clients/carbon';
 import { HealthlakeError } from '../errors';
 import { Logger, silentLogger } from '../util/log';
-import { MetricPoint, Sink, dateOfTimestamp } from './sink';
+import { datesOf, replayHint, type ReplayRange } from './replay-hint';
+import { MetricPoint, Sink } from './sink';
 
 /**
  * The history sink: every point goes to carbon at its own day's timestamp, so sending a range again overwrites
- * the same whisper slots (idempotent) instead of adding points. Reconnects and back-pressure are CarbonWriter's.
+ * the same whisper slots (idempotent) instead of adding points. Reconnects, back-pressure and the progress
+ * timeout are CarbonWriter's; close() is where delivery is confirmed (carbon read everything and closed).
  */
 
 export interface CarbonSinkOptions {
   host: string;
   port: number;
   connectTimeoutMs?: number;
+  /** No progress on the connection for this long: carbon is not reading (CarbonWriter's default: 30 s). */
+  progressTimeoutMs?: number;
+  progressLogIntervalMs?: number;
   logger?: Logger;
   /**
-   * The dates to name in the replay hint when carbon is unreachable; by default the dates of the batch that
-   * failed. A caller writing in several batches passes the whole run's range.
+   * The dates to name in the replay hint when delivery fails; by default the dates of the points written so
+   * far. A caller writing in several batches passes the whole run's range.
    */
-  replayRange?: { from: string; to: string };
+  replayRange?: ReplayRange;
 }
 
-/** Socket errors after which nothing (or not everything) reached carbon: the run must be replayed. */
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNRESET',
-  'EPIPE',
-]);
-
-/** Carbon could not take the points. The archive still has them; the message says how to send them later. */
-export class CarbonUnreachableError extends HealthlakeError {
+/** Carbon did not take the points, or did not confirm them. The archive still has them; the message says how to send them later. */
+export class CarbonDeliveryError extends HealthlakeError {
   constructor(
     message: string,
     readonly code: string,
-    readonly replay: { from: string; to: string },
+    readonly replay: ReplayRange,
   ) {
     super(message);
   }
@@ -47,14 +40,19 @@ export class CarbonSink implements Sink {
   readonly name = 'carbon';
   /** Points handed to carbon's socket so far (a resent batch counts once). */
   written = 0;
+  /** Points carbon read to the end of a connection it then closed: known to have reached carbon. */
+  confirmed = 0;
   private readonly writer: CarbonWriter;
-  private readonly replayRange: { from: string; to: string } | undefined;
+  private readonly replayRange: ReplayRange | undefined;
+  private readonly pending: MetricPoint[][] = [];
 
   constructor(options: CarbonSinkOptions) {
     this.writer = new CarbonWriter({
       host: options.host,
       port: options.port,
       connectTimeoutMs: options.connectTimeoutMs,
+      progressTimeoutMs: options.progressTimeoutMs,
+      progressLogIntervalMs: options.progressLogIntervalMs,
       logger: options.logger ?? silentLogger,
     });
     this.replayRange = options.replayRange;
@@ -69,42 +67,42 @@ export class CarbonSink implements Sink {
     // All lines are validated before the first byte is sent: carbon silently drops bad lines, and a batch
     // that fails half-way through validation would leave a partial day in Graphite.
     const batch = encodeCarbonBatch(points);
+    this.pending.push(points);
     try {
       await this.writer.write(batch);
     } catch (err) {
-      throw this.explain(err, points);
+      throw this.explain(err);
     }
     this.written += points.length;
   }
 
+  /** Confirms delivery: rejects with CarbonDeliveryError when carbon did not read every point to the end. */
   async close(): Promise<void> {
-    await this.writer.close();
+    try {
+      await this.writer.close();
+    } catch (err) {
+      throw this.explain(err);
+    }
+    this.confirmed += this.pending.reduce((n, p) => n + p.length, 0);
+    this.pending.length = 0;
   }
 
-  private explain(err: unknown, points: MetricPoint[]): unknown {
+  private explain(err: unknown): unknown {
+    const pending = this.pending.flat();
+    this.pending.length = 0;
     const code = err instanceof CarbonError ? err.code : undefined;
-    if (code === undefined || !UNREACHABLE_CODES.has(code)) return err;
-    const replay = this.replayRange ?? datesOf(points);
+    if (code === undefined) return err;
+    const replay = this.replayRange ?? datesOf(pending);
     const detail =
       code === 'ECONNREFUSED'
-        ? 'is carbon-cache running, and is this its plaintext (line receiver) port?'
-        : (err as Error).message;
-    return new CarbonUnreachableError(
-      `Carbon is unreachable at ${this.address} (${code}): ${detail}\n` +
-        `Nothing is lost: the data is safe in the archive. Once carbon is up, run ` +
-        `\`healthlake replay --from ${replay.from} --to ${replay.to}\` to send it.`,
-      code,
-      replay,
-    );
+        ? `Carbon is unreachable at ${this.address} (ECONNREFUSED): is carbon-cache running, and is this its ` +
+          'plaintext (line receiver) port?'
+        : UNREACHABLE_CODES.has(code)
+          ? `Carbon is unreachable at ${this.address} (${code}): ${(err as Error).message}`
+          : (err as Error).message;
+    return new CarbonDeliveryError(`${detail}\n${replayHint(replay, 'carbon is up')}`, code, replay);
   }
 }
 
-function datesOf(points: MetricPoint[]): { from: string; to: string } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const p of points) {
-    min = Math.min(min, p.timestamp);
-    max = Math.max(max, p.timestamp);
-  }
-  return { from: dateOfTimestamp(min), to: dateOfTimestamp(max) };
-}
+/** Errors of connecting: nothing was sent. Any other coded error happened on an open connection. */
+const UNREACHABLE_CODES = new Set(['ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);

@@ -22,6 +22,8 @@ export class StatsdSink implements Sink {
   readonly name = 'statsd';
   /** Gauges handed to the statsD client. */
   sent = 0;
+  /** Those gauges' points, for reading them back once statsD has flushed (UDP confirms nothing itself). */
+  readonly sentPoints: MetricPoint[] = [];
   /** Points for days before today, not sent. */
   skippedPast = 0;
   /** Points for days after today (a clock or zone mismatch), not sent. */
@@ -54,6 +56,7 @@ export class StatsdSink implements Sink {
       } else {
         this.client.gauge(point.path, point.value);
         this.sent++;
+        this.sentPoints.push(point);
       }
     }
   }

@@ -25,7 +25,11 @@ export interface SleepSegment {
 export interface SleepLog {
   /** The civil date the sleep ended on (Fitbit's `dateOfSleep`), i.e. the morning after the night. */
   dateOfSleep: string;
-  isMainSleep: boolean;
+  /**
+   * The source's own main-sleep flag; undefined when the source has none (older fitbit.com exports, the
+   * Google-era CSV): then the longest log of the night is its main sleep (see mainSleep in metrics/derive).
+   */
+  isMainSleep?: boolean;
   minutesAsleep: number;
   /** Local wall-clock times as the source gives them (no offset), for the archive and for humans. */
   startTime?: string;
@@ -46,7 +50,33 @@ export interface DayRecord {
   sleeps?: SleepLog[];
   /** From the working-days file: 1 worked, 0 did not. */
   worked?: 0 | 1;
+  /**
+   * Inputs of the day that are known to be incomplete or doubtful (a damaged file, a skipped record, two
+   * versions of one sample), each with the reason. The metrics fed by a withheld input get no value for the
+   * day, and the record holds no partial value for it: see INPUT_METRICS in metrics/derive.
+   */
+  withheld?: Withheld;
 }
+
+/** The inputs of a day record, each feeding one or more daily metrics. */
+export const DAY_INPUTS = ['steps', 'heart', 'resting', 'sleep', 'worked'] as const;
+export type DayInput = (typeof DAY_INPUTS)[number];
+
+/** Why an input of a day is withheld. The reason does not name the day, so one warning can list them all. */
+export interface WithheldReason {
+  /** The file (export member, archive file, working-days file) the problem is in. */
+  file: string;
+  /** What is wrong and what was lost, e.g. "not read whole (...); none of its 1234 records is used". */
+  reason: string;
+  /**
+   * Set for what every export has and is not damage (its first and last day are cut short by when the
+   * tracker started and the export was made): reported as information, not as a warning.
+   */
+  expected?: boolean;
+}
+
+/** Why each withheld input of a day is withheld. */
+export type Withheld = Partial<Record<DayInput, WithheldReason>>;
 
 /** A problem with one piece of input that was skipped; collection goes on with the rest. */
 export interface SourceWarning {
@@ -72,10 +102,13 @@ export interface SourceResult {
   warnings: SourceWarning[];
   /** Raw inputs read, for the log line: files or API requests. */
   inputs: number;
+  /** Days with samples cut at another UTC offset than the profile zone's (the wearer was away); exports only. */
+  otherOffsetDays?: string[];
 }
 
 export interface ProgressReporter {
-  start(total: number, label: string): void;
+  /** `unit` names what is counted (default: files). */
+  start(total: number, label: string, unit?: string): void;
   increment(by?: number): void;
   stop(): void;
 }

@@ -93,12 +93,28 @@ describe('readWorkingDays', () => {
     expect(warnings[3]!.message).toContain('worked ""');
   });
 
-  it('keeps the last of a date listed twice, with a warning', async () => {
-    const file = csvFile('date,worked\n2026-05-04,1\n2026-05-05,1\n2026-05-04,0\n');
+  it('withholds a date listed twice with different values, naming both lines; counts exact repeats once', async () => {
+    const file = csvFile(
+      'date,worked\n2026-05-04,1\n2026-05-05,1\n2026-05-04,0\n2026-05-05,yes\n2026-05-06,0\n2026-05-06,0\n',
+    );
     const { days, warnings } = await readWorkingDays(file);
-    expect(worked(days)).toEqual({ '2026-05-04': 0, '2026-05-05': 1 });
+    expect([...days.values()]).toEqual([
+      {
+        date: '2026-05-04',
+        withheld: {
+          worked: { file, reason: 'lists the day twice with different values (the lines are named above)' },
+        },
+      },
+      { date: '2026-05-05', worked: 1 },
+      { date: '2026-05-06', worked: 0 },
+    ]);
     expect(warnings).toEqual([
-      { file, record: 4, message: '2026-05-04 is listed again (first on line 2); this line wins' },
+      {
+        file,
+        record: 4,
+        message: '2026-05-04 is listed again with another value (1 on line 2, 0 here); neither is used',
+      },
+      { file, message: '2 lines repeat the date and value of an earlier line; each is counted once' },
     ]);
   });
 
@@ -111,7 +127,7 @@ describe('readWorkingDays', () => {
     // A date that is not one cannot be placed inside or outside the range.
     expect(warnings.map((w) => w.record)).toEqual([7]);
     const open = await readWorkingDays(file, { from: '2026-05-03' });
-    expect(worked(open.days)).toEqual({ '2026-05-03': 1, '2026-05-04': 1 });
+    expect(worked(open.days)).toEqual({ '2026-05-03': undefined, '2026-05-04': 1 });
   });
 
   it('fails with an InputError naming the file when the header is missing', async () => {

@@ -8,7 +8,8 @@
  * The header is found by name (any case, any order, extra columns ignored) because spreadsheets add columns and
  * capitalise. A bad row is skipped with a warning naming its line, so one typo does not lose a year of rows; a
  * file whose structure cannot be read (no header, an unclosed quote) fails instead, because the rows after the
- * damage cannot be trusted.
+ * damage cannot be trusted. A date listed twice with the same value counts once (the repeats are reported as
+ * a count); listed with two different values, neither is believed: `worked` is withheld for that date.
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
@@ -43,6 +44,8 @@ export async function readWorkingDays(file: string, range: DateRange = {}): Prom
 
   const warnings: SourceWarning[] = [];
   const byDate = new Map<string, { worked: 0 | 1; line: number }>();
+  const conflicting = new Set<string>();
+  let repeats = 0;
   for (const { record, info } of rows.slice(1)) {
     const line = info.lines;
     const warn = (message: string) => warnings.push({ file, record: line, message });
@@ -63,12 +66,39 @@ export async function readWorkingDays(file: string, range: DateRange = {}): Prom
       continue;
     }
     const earlier = byDate.get(date);
-    if (earlier) warn(`${date} is listed again (first on line ${earlier.line}); this line wins`);
-    byDate.set(date, { worked, line });
+    if (!earlier) byDate.set(date, { worked, line });
+    else if (earlier.worked === worked) repeats++;
+    else {
+      warn(
+        `${date} is listed again with another value (${earlier.worked} on line ${earlier.line}, ${worked} here); neither is used`,
+      );
+      conflicting.add(date);
+    }
+  }
+  if (repeats > 0) {
+    warnings.push({
+      file,
+      message: `${repeats === 1 ? '1 line repeats' : `${repeats} lines repeat`} the date and value of an earlier line; each is counted once`,
+    });
   }
 
   const days = new Map<string, DayRecord>();
-  for (const date of [...byDate.keys()].sort()) days.set(date, { date, worked: byDate.get(date)!.worked });
+  for (const date of [...byDate.keys()].sort()) {
+    days.set(
+      date,
+      conflicting.has(date)
+        ? {
+            date,
+            withheld: {
+              worked: {
+                file,
+                reason: 'lists the day twice with different values (the lines are named above)',
+              },
+            },
+          }
+        : { date, worked: byDate.get(date)!.worked },
+    );
+  }
   return { days, warnings };
 }
 

@@ -3,8 +3,16 @@
  * Everything lives under one root folder, so the stack never touches /etc or another user's Graphite.
  */
 
+/** The ports of one storage node of a cluster stack: its carbon-cache and its own graphite-web. */
+export interface StorageNodePorts {
+  carbonPort: number;
+  picklePort: number;
+  carbonlinkPort: number;
+  webPort: number;
+}
+
 export interface StackSettings {
-  /** Folder holding conf/, whisper/, log/, run/ and graphite.db. */
+  /** Folder holding conf/, whisper/, log/, run/ and graphite.db (a cluster: also nodes/<k>/ per node). */
   root: string;
   /** Metric prefix of the collector's daily metrics (HEALTHLAKE_PREFIX). */
   prefix: string;
@@ -15,6 +23,13 @@ export interface StackSettings {
   statsdPort: number;
   statsdAdminPort: number;
   statsdFlushMs: number;
+  /**
+   * Two or more: a cluster (src/stack/cluster-files.ts). carbonPort is then carbon-c-relay's plaintext port and
+   * webPort the front graphite-web's; picklePort and carbonlinkPort are unused. Absent or one: a single node.
+   */
+  nodes?: StorageNodePorts[];
+  /** carbon-c-relay's queue per cache (-q), in metrics; RELAY_QUEUE_SIZE when absent. */
+  relayQueueSize?: number;
 }
 
 export const GRAPHITE_SETTINGS_MODULE = 'healthlake_graphite_settings';
@@ -127,20 +142,31 @@ aggregationMethod = average
 `;
 }
 
-/** graphite-web settings module. ENFORCE_INPUT_VALIDATION turns "unknown token" into real error texts. */
+/** graphite-web settings module of a storage node: it reads its own whisper files and its carbon's cache. */
 export function webSettings(s: StackSettings): string {
   const p = stackPaths(s.root);
+  return graphiteWebSettingsModule(s.root, [
+    `WHISPER_DIR = '${p.whisper}'`,
+    `STANDARD_DIRS = ['${p.whisper}']`,
+    `CARBONLINK_HOSTS = ['127.0.0.1:${s.carbonlinkPort}']`,
+  ]);
+}
+
+/**
+ * A graphite-web settings module with our common choices around `storageLines` (where its data comes from).
+ * ENFORCE_INPUT_VALIDATION turns "unknown token" into real error texts.
+ */
+export function graphiteWebSettingsModule(root: string, storageLines: string[]): string {
+  const p = stackPaths(root);
   return `# Written by healthlake stack.
 SECRET_KEY = 'healthlake-local-stack'
 TIME_ZONE = 'UTC'
 ALLOWED_HOSTS = ['*']
 STORAGE_DIR = '${p.root}'
-WHISPER_DIR = '${p.whisper}'
-STANDARD_DIRS = ['${p.whisper}']
+${storageLines.join('\n')}
 LOG_DIR = '${p.log}'
 INDEX_FILE = '${p.root}/index'
 STATIC_ROOT = '/usr/share/graphite-web/static'
-CARBONLINK_HOSTS = ['127.0.0.1:${s.carbonlinkPort}']
 DEFAULT_XFILES_FACTOR = 0
 ENFORCE_INPUT_VALIDATION = True
 LOG_ROTATION = False
@@ -170,13 +196,18 @@ export function statsdConf(s: StackSettings): string {
   );
 }
 
-export function stackFiles(s: StackSettings): Record<string, string> {
+/** The files of one storage node: carbon-cache's and its graphite-web's. */
+export function storageNodeFiles(s: StackSettings): Record<string, string> {
   const p = stackPaths(s.root);
   return {
     [p.carbonConf]: carbonConf(s),
     [p.schemas]: storageSchemas(s),
     [p.aggregation]: storageAggregation(s),
     [p.webSettings]: webSettings(s),
-    [p.statsdConf]: statsdConf(s),
   };
+}
+
+/** The files of a single-node stack: one storage node and statsD. */
+export function stackFiles(s: StackSettings): Record<string, string> {
+  return { ...storageNodeFiles(s), [stackPaths(s.root).statsdConf]: statsdConf(s) };
 }

@@ -4,15 +4,16 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { HealthlakeError } from '../errors';
 import type { Logger } from '../util/log';
+import { allStackFiles, isCluster, nodeCount } from './cluster-files';
+import { stackComponents, webEnv, type Component, type ComponentKind } from './components';
 import { checkPrerequisites, SYSTEM_PYTHON } from './prerequisites';
-import { isOurProcess, readPid, startDaemon, stopDaemon, type DaemonSpec } from './processes';
-import { graphiteWebReady, statsdHealthy, tcpAccepts, waitFor } from './readiness';
-import { GRAPHITE_SETTINGS_MODULE, stackFiles, stackPaths, type StackSettings } from './stack-files';
-
-export type ComponentName = 'carbon' | 'graphite-web' | 'statsd';
+import { isOurProcess, readPid, startDaemon, stopDaemon } from './processes';
+import { tcpAccepts, waitFor } from './readiness';
+import { stackPaths, type StackSettings } from './stack-files';
 
 export interface ComponentStatus {
-  name: ComponentName;
+  name: string;
+  kind: ComponentKind;
   pid?: number;
   running: boolean;
   ready: boolean;
@@ -22,84 +23,18 @@ export interface ComponentStatus {
 
 export interface StackStatus {
   root: string;
+  /** Storage nodes: 1 for today's single-node stack. */
+  nodes: number;
   components: ComponentStatus[];
   allReady: boolean;
+  /** A cluster's node graphite-webs: the value for GRAPHITE_CLUSTER_URLS. */
+  clusterUrls?: string[];
 }
 
-interface Component {
-  name: ComponentName;
-  daemon: DaemonSpec;
-  endpoint: string;
-  ready: () => Promise<boolean>;
-}
-
-function components(s: StackSettings, statsdMain = ''): Component[] {
-  const p = stackPaths(s.root);
-  const webEnv = {
-    ...process.env,
-    PYTHONPATH: p.conf,
-    GRAPHITE_SETTINGS_MODULE,
-    DJANGO_SETTINGS_MODULE: 'graphite.settings',
-  };
-  return [
-    {
-      name: 'carbon',
-      endpoint: `tcp://127.0.0.1:${s.carbonPort} (plaintext)`,
-      ready: () => tcpAccepts(s.carbonPort),
-      daemon: {
-        name: 'carbon-cache',
-        command: SYSTEM_PYTHON,
-        args: [
-          '/usr/bin/carbon-cache',
-          `--config=${p.carbonConf}`,
-          '--nodaemon',
-          `--pidfile=${p.carbonTwistdPid}`,
-          'start',
-        ],
-        logFile: `${p.log}/carbon.out`,
-        pidFile: `${p.run}/carbon.pid`,
-        cmdlineMarker: `--config=${p.carbonConf}`,
-      },
-    },
-    {
-      name: 'graphite-web',
-      endpoint: `http://127.0.0.1:${s.webPort}`,
-      ready: () => graphiteWebReady(s.webPort),
-      daemon: {
-        name: 'graphite-web (gunicorn)',
-        command: SYSTEM_PYTHON,
-        args: [
-          '/usr/bin/gunicorn',
-          '--bind',
-          `127.0.0.1:${s.webPort}`,
-          '--workers',
-          '2',
-          '--timeout',
-          '60',
-          '--pythonpath',
-          p.conf,
-          'graphite.wsgi:application',
-        ],
-        env: webEnv,
-        logFile: `${p.log}/gunicorn.out`,
-        pidFile: `${p.run}/web.pid`,
-        cmdlineMarker: p.conf,
-      },
-    },
-    {
-      name: 'statsd',
-      endpoint: `udp://127.0.0.1:${s.statsdPort} (admin tcp ${s.statsdAdminPort})`,
-      ready: () => statsdHealthy(s.statsdAdminPort),
-      daemon: {
-        name: 'statsd',
-        command: process.execPath,
-        args: [statsdMain, p.statsdConf],
-        logFile: `${p.log}/statsd.out`,
-        pidFile: `${p.run}/statsd.pid`,
-        cmdlineMarker: p.statsdConf,
-      },
-    },
-  ];
+export interface StopResult {
+  name: string;
+  pid?: number;
+  stopped: boolean;
 }
 
 function runningPid(c: Component): number | undefined {
@@ -107,24 +42,29 @@ function runningPid(c: Component): number | undefined {
   return pid !== undefined && isOurProcess(pid, c.daemon.cmdlineMarker) ? pid : undefined;
 }
 
-/** Starts whatever part of the stack is not running, and waits until all three answer. Idempotent. */
+/** Starts whatever part of the stack is not running, and waits until every component answers. Idempotent. */
 export async function stackUp(settings: StackSettings, log: Logger): Promise<StackStatus> {
-  const { statsdMain } = checkPrerequisites();
-  const p = stackPaths(settings.root);
+  const { statsdMain } = checkPrerequisites(undefined, { cluster: isCluster(settings) });
+  await refuseOtherTopology(settings);
+  const all = stackComponents(settings, statsdMain);
   // whisper/ must exist before graphite-web starts, or it finds no metrics until a HUP.
-  for (const dir of [p.conf, p.whisper, p.log, p.run]) fs.mkdirSync(dir, { recursive: true });
-  for (const [file, text] of Object.entries(stackFiles(settings))) writeIfChanged(file, text);
-  writeIfChanged(`${p.run}/settings.json`, JSON.stringify(settings, null, 2) + '\n');
+  for (const root of new Set(all.map((c) => c.root))) {
+    const p = stackPaths(root);
+    for (const dir of [p.conf, p.log, p.run]) fs.mkdirSync(dir, { recursive: true });
+    if (all.some((c) => c.root === root && c.kind === 'carbon')) fs.mkdirSync(p.whisper, { recursive: true });
+  }
+  for (const [file, text] of Object.entries(allStackFiles(settings))) writeIfChanged(file, text);
+  writeIfChanged(`${stackPaths(settings.root).run}/settings.json`, JSON.stringify(settings, null, 2) + '\n');
 
-  const all = components(settings, statsdMain);
   const toStart = all.filter((c) => runningPid(c) === undefined);
-  await refuseBusyPorts(settings, toStart);
+  await refuseBusyPorts(toStart);
+  migrateWebDatabases(toStart.filter((c) => c.kind === 'graphite-web'));
 
   const started: Component[] = [];
   try {
     for (const c of toStart) {
-      if (c.name === 'carbon') fs.rmSync(p.carbonTwistdPid, { force: true }); // a stale one blocks a restart
-      if (c.name === 'graphite-web') migrateWebDatabase(settings, c.daemon.env ?? process.env);
+      // a stale twistd pidfile blocks a restart
+      if (c.kind === 'carbon') fs.rmSync(stackPaths(c.root).carbonTwistdPid, { force: true });
       const pid = startDaemon(c.daemon);
       started.push(c);
       log.debug({ component: c.name, pid }, 'started');
@@ -142,36 +82,60 @@ export async function stackUp(settings: StackSettings, log: Logger): Promise<Sta
       }),
     );
   } catch (err) {
-    for (const c of started) await stopDaemon(c.daemon);
+    await stopInTiers(started);
     throw err;
   }
   return stackStatus(settings.root);
 }
 
-export async function stackDown(
-  root: string,
-): Promise<Array<{ name: ComponentName; pid?: number; stopped: boolean }>> {
+/** Stops every component "up" started (by PID), statsD first and the caches last. */
+export async function stackDown(root: string): Promise<StopResult[]> {
   const settings = readSettings(root);
   if (!settings) return [];
-  const results = [];
-  // Stop statsD first so its last flush does not hit a carbon that is already gone.
-  for (const c of components(settings).reverse()) {
-    const r = await stopDaemon(c.daemon);
-    results.push({ name: c.name, ...r });
+  return stopInTiers(stackComponents(settings));
+}
+
+/**
+ * Stops the named components only, e.g. one node's carbon-cache to simulate a fault; `stackUp` with the same
+ * settings starts them again. Throws on a name the stack does not have.
+ */
+export async function stopComponents(root: string, names: string[]): Promise<StopResult[]> {
+  const settings = readSettings(root);
+  const all = settings ? stackComponents(settings) : [];
+  const unknown = names.filter((n) => !all.some((c) => c.name === n));
+  if (unknown.length > 0)
+    throw new HealthlakeError(`no component ${unknown.join(', ')} in the stack under ${root}`);
+  return stopInTiers(all.filter((c) => names.includes(c.name)));
+}
+
+/** Stops tier by tier (in parallel within a tier); results in the components' order. */
+async function stopInTiers(components: Component[]): Promise<StopResult[]> {
+  const results = new Map<Component, StopResult>();
+  const tiers = [...new Set(components.map((c) => c.stopTier))].sort((a, b) => a - b);
+  for (const tier of tiers) {
+    await Promise.all(
+      components
+        .filter((c) => c.stopTier === tier)
+        .map(async (c) => {
+          const r = await stopDaemon(c.daemon);
+          if (c.kind === 'carbon') fs.rmSync(stackPaths(c.root).carbonTwistdPid, { force: true });
+          results.set(c, { name: c.name, ...r });
+        }),
+    );
   }
-  fs.rmSync(stackPaths(root).carbonTwistdPid, { force: true });
-  return results.reverse();
+  return components.map((c) => results.get(c) as StopResult);
 }
 
 export async function stackStatus(root: string): Promise<StackStatus> {
   const settings = readSettings(root);
-  if (!settings) return { root, components: [], allReady: false };
+  if (!settings) return { root, nodes: 0, components: [], allReady: false };
   const statuses = await Promise.all(
-    components(settings).map(async (c): Promise<ComponentStatus> => {
+    stackComponents(settings).map(async (c): Promise<ComponentStatus> => {
       const pid = runningPid(c);
       const ready = pid !== undefined && (await c.ready().catch(() => false));
       return {
         name: c.name,
+        kind: c.kind,
         pid,
         running: pid !== undefined,
         ready,
@@ -180,10 +144,18 @@ export async function stackStatus(root: string): Promise<StackStatus> {
       };
     }),
   );
-  return { root, components: statuses, allReady: statuses.every((s) => s.ready) };
+  return {
+    root,
+    nodes: nodeCount(settings),
+    components: statuses,
+    allReady: statuses.every((s) => s.ready),
+    ...(isCluster(settings)
+      ? { clusterUrls: (settings.nodes ?? []).map((n) => `http://127.0.0.1:${n.webPort}`) }
+      : {}),
+  };
 }
 
-function readSettings(root: string): StackSettings | undefined {
+export function readSettings(root: string): StackSettings | undefined {
   try {
     return JSON.parse(
       fs.readFileSync(path.join(stackPaths(root).run, 'settings.json'), 'utf8'),
@@ -193,12 +165,33 @@ function readSettings(root: string): StackSettings | undefined {
   }
 }
 
-function migrateWebDatabase(s: StackSettings, env: NodeJS.ProcessEnv) {
-  const p = stackPaths(s.root);
-  if (fs.existsSync(p.db) && fs.statSync(p.db).size > 0) return;
-  // Without the auth tables /metrics/find answers 500 (no such table: auth_user).
+/** "up" with another node count while the previous stack still runs would orphan its processes. */
+async function refuseOtherTopology(settings: StackSettings) {
+  const previous = readSettings(settings.root);
+  if (!previous || nodeCount(previous) === nodeCount(settings)) return;
+  const running = stackComponents(previous).filter((c) => runningPid(c) !== undefined);
+  if (running.length === 0) return;
+  throw new HealthlakeError(
+    `a stack of ${nodeCount(previous)} node(s) is running under ${settings.root} ` +
+      `(${running.map((c) => c.name).join(', ')}); run "healthlake stack down" before starting ` +
+      `${nodeCount(settings)} node(s)`,
+  );
+}
+
+/**
+ * Without the auth tables /metrics/find answers 500 (no such table: auth_user). One migration (about 1 s of
+ * CPU) serves every web of the stack: the freshly migrated, still empty database is copied to the others.
+ */
+function migrateWebDatabases(webs: Component[]) {
+  const missing = webs.filter((c) => {
+    const db = stackPaths(c.root).db;
+    return !(fs.existsSync(db) && fs.statSync(db).size > 0);
+  });
+  const [first, ...others] = missing;
+  if (!first) return;
+  const p = stackPaths(first.root);
   const r = spawnSync(SYSTEM_PYTHON, ['/usr/bin/django-admin', 'migrate', '--noinput'], {
-    env,
+    env: webEnv(first.root),
     encoding: 'utf8',
     timeout: 120000,
   });
@@ -208,19 +201,12 @@ function migrateWebDatabase(s: StackSettings, env: NodeJS.ProcessEnv) {
       `graphite-web database migration failed. Last lines of ${p.log}/migrate.out:\n${tail(`${p.log}/migrate.out`)}`,
     );
   }
+  for (const c of others) fs.copyFileSync(p.db, stackPaths(c.root).db);
 }
 
-async function refuseBusyPorts(s: StackSettings, toStart: Component[]) {
-  const ports: Array<[ComponentName, number]> = [
-    ['carbon', s.carbonPort],
-    ['carbon', s.picklePort],
-    ['carbon', s.carbonlinkPort],
-    ['graphite-web', s.webPort],
-    ['statsd', s.statsdAdminPort],
-  ];
-  const names = new Set(toStart.map((c) => c.name));
+async function refuseBusyPorts(toStart: Component[]) {
   const busy: number[] = [];
-  for (const [name, port] of ports) if (names.has(name) && (await tcpAccepts(port))) busy.push(port);
+  for (const c of toStart) for (const port of c.ports) if (await tcpAccepts(port)) busy.push(port);
   if (busy.length > 0) {
     throw new HealthlakeError(
       `port(s) ${busy.join(', ')} on 127.0.0.1 are already in use by another program. ` +

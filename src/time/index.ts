@@ -9,6 +9,7 @@
  * | a point in time (CLI options)  | `parseTimePoint`    | `now`, `-90d`, `2026-08-01`, `1767225600` |
  * | a fixed point (test files)     | `parseAbsoluteTime` | `2024-01-01`, `2024-01-01T06:00:00Z`      |
  * | a civil day (collect, replay)  | `parseCivilDate`    | `2026-11-15`                              |
+ * | a history's start (`--since`)  | `parseSince`        | `7d` back, or any time point              |
  *
  * Impossible dates, zero durations (where a length is needed), units that do not exist and bare numbers are
  * errors whose message says what is allowed; nothing rolls over or is guessed. The one exception is the local
@@ -28,6 +29,7 @@ export {
   formatTime,
   parseAbsoluteTime,
   parseCivilDate,
+  parseSince,
   parseTimePoint,
   type TimePoint,
 } from './time-point';

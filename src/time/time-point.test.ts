@@ -1,4 +1,11 @@
-import { epochOf, formatTime, parseAbsoluteTime, parseCivilDate, parseTimePoint } from './time-point';
+import {
+  epochOf,
+  formatTime,
+  parseAbsoluteTime,
+  parseCivilDate,
+  parseSince,
+  parseTimePoint,
+} from './time-point';
 
 const DAY = 86400;
 
@@ -12,6 +19,8 @@ describe('parseTimePoint (CLI --from/--until)', () => {
     ['2026-08-01', { kind: 'absolute', epoch: Date.UTC(2026, 7, 1) / 1000 }],
     ['2026-08-01T06:30:00Z', { kind: 'absolute', epoch: Date.UTC(2026, 7, 1, 6, 30) / 1000 }],
     ['2026-08-01T08:30+02:00', { kind: 'absolute', epoch: Date.UTC(2026, 7, 1, 6, 30) / 1000 }],
+    ['2026-08-01T06:30', { kind: 'absolute', epoch: Date.UTC(2026, 7, 1, 6, 30) / 1000 }],
+    ['2026-08-01T06:30:00.500Z', { kind: 'absolute', epoch: Date.UTC(2026, 7, 1, 6, 30, 0, 500) / 1000 }],
     ['1767225600', { kind: 'absolute', epoch: 1767225600 }],
   ])('%s', (text, point) => {
     expect(parseTimePoint(text)).toEqual(point);
@@ -66,5 +75,15 @@ describe('epochOf and formatTime', () => {
     expect(formatTime(Date.UTC(2026, 10, 16) / 1000)).toBe('2026-11-16');
     expect(formatTime(Date.UTC(2026, 10, 16, 14, 5) / 1000)).toBe('2026-11-16 14:05 UTC');
     expect(formatTime(Date.UTC(2026, 10, 16, 14, 5, 7) / 1000)).toBe('2026-11-16 14:05:07 UTC');
+  });
+});
+
+describe('parseSince (alerts --since)', () => {
+  it('a length of time back, or a time point', () => {
+    expect(parseSince('7d')).toEqual({ kind: 'relative', seconds: -7 * DAY });
+    expect(parseSince('-7d')).toEqual({ kind: 'relative', seconds: -7 * DAY });
+    expect(parseSince('2026-11-09')).toEqual({ kind: 'absolute', epoch: Date.UTC(2026, 10, 9) / 1000 });
+    expect(() => parseSince('7 days')).toThrow('"7 days" is not a time');
+    expect(() => parseSince('0d')).toThrow('"0d" is zero');
   });
 });

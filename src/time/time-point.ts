@@ -1,17 +1,18 @@
 import { isCivilDate } from '../util/civil-date';
-import { formatDuration, parseRelativeTime } from './duration';
+import { formatDuration, parseDuration, parseRelativeTime } from './duration';
 
 /**
  * Points in time as a person gives them on the command line or in a test file:
  * `now`; a relative time (`-90d`, `-12weeks`, `now-6h`); a calendar date `YYYY-MM-DD` (00:00 UTC, where a daily
- * point is stored); a date-time `YYYY-MM-DDTHH:MM[:SS]` with `Z` or an offset; or epoch seconds. A date must exist
+ * point is stored); a date-time `YYYY-MM-DDTHH:MM[:SS]` (UTC, or with `Z` or an offset); or epoch seconds. A date must exist
  * on the calendar: `2026-02-30` is an error, never 2 March.
  */
 export type TimePoint =
   { kind: 'now' } | { kind: 'relative'; seconds: number } | { kind: 'absolute'; epoch: number };
 
 const FORMS = 'now, a relative time like -90d, a date YYYY-MM-DD or epoch seconds';
-const DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:\d{2})$/;
+/** A date-time is UTC unless it carries an offset (JavaScript would read it as the machine's local time). */
+const DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
 /** Epoch seconds have at least 9 digits (after March 1973); a shorter number is more likely a missing unit. */
 const EPOCH_RE = /^\d{9,}$/;
 
@@ -60,13 +61,15 @@ function parseAbsoluteTimeOrUndefined(t: string): number | undefined {
   if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return civilEpoch(t, t);
   const m = DATE_TIME_RE.exec(t);
   if (m) {
-    const [, date = '', hh = '', mm = '', ss = '0', zone = 'Z'] = m;
+    const [, date = '', hh = '', mm = '', ss = '0', fraction = '', zone = 'Z'] = m;
     if (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59) throw new Error(`"${t}" is not a time of day`);
     const offset =
       zone === 'Z'
         ? 0
         : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4))) * 60;
-    return civilEpoch(date, t) + Number(hh) * 3600 + Number(mm) * 60 + Number(ss) - offset;
+    return (
+      civilEpoch(date, t) + Number(hh) * 3600 + Number(mm) * 60 + Number(ss) + Number(`0${fraction}`) - offset
+    );
   }
   // A date in another notation is not guessed at: 11/20/2026 is November in one country, nonsense in others.
   if (/^\d{1,4}[/.]\d{1,2}[/.]\d{1,4}$/.test(t))
@@ -85,6 +88,16 @@ export function parseCivilDate(text: string): string {
   if (isCivilDate(t)) return t;
   if (/^\d{4}-\d{2}-\d{2}$/.test(t)) throw new Error(`"${text}" is not a calendar date (no such day)`);
   throw new Error(`"${text}" is not a date: write it as YYYY-MM-DD`);
+}
+
+/**
+ * The start of a history (`alerts --since`): a length of time back from now (`7d`, `12h`), or a time point
+ * (`-2w`, `2026-11-01`, epoch seconds).
+ */
+export function parseSince(text: string): TimePoint {
+  const t = text.trim();
+  if (/^\d+[a-z]+$/i.test(t)) return { kind: 'relative', seconds: -parseDuration(t) };
+  return parseTimePoint(t);
 }
 
 /** Epoch seconds of a time point, given the current time. */

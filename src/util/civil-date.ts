@@ -31,6 +31,15 @@ export function addDays(date: string, days: number): string {
   return civilDate(civilMs(date) + days * MS_PER_DAY);
 }
 
+/** `date` plus one calendar month, the same day of the month (the month's last day when it has no such day). */
+export function addOneMonth(date: string): string {
+  assertCivilDate(date);
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7)); // 1..12; as a 0-based index it is already the next month
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return civilDate(Date.UTC(year, month, Math.min(Number(date.slice(8, 10)), lastDay)));
+}
+
 /** Every civil date from..to inclusive, ascending; empty when from > to. */
 export function civilDates(from: string, to: string): string[] {
   assertCivilDate(from);

@@ -101,6 +101,16 @@ export class ZoneClock {
     return wallParts(epochMs + this.offsetAt(epochMs));
   }
 
+  /**
+   * The instant a civil date (YYYY-MM-DD) begins: its local midnight. Two passes settle the offset; where a
+   * zone skips midnight itself (a DST change at 00:00), the first instant after the gap.
+   */
+  dayStart(date: string): number {
+    const wall = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+    const guess = wall - this.offsetAt(wall);
+    return wall - this.offsetAt(guess);
+  }
+
   private computeOffset(epochMs: number): number {
     const fields: Record<string, number> = {};
     for (const part of this.formatter.formatToParts(new Date(epochMs))) {

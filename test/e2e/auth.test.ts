@@ -64,7 +64,15 @@ let tokenFile: string;
 let requestsFile: string;
 const failingOutputs: string[] = [];
 
-function cli(args: string[], scenario: object = {}, input = ''): Promise<Run> {
+/**
+ * Runs the CLI. `input` is written to stdin, which is then closed; or, to converse, a function that sees all of
+ * stderr so far after each write to it, with stdin left open for it to answer.
+ */
+function cli(
+  args: string[],
+  scenario: object = {},
+  input: string | ((stderr: string, stdin: NodeJS.WritableStream) => void) = '',
+): Promise<Run> {
   fs.writeFileSync(path.join(dir, 'preload.js'), PRELOAD);
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -88,14 +96,17 @@ function cli(args: string[], scenario: object = {}, input = ''): Promise<Run> {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      if (typeof input === 'function') input(stderr, child.stdin);
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const result = { code, signal, stdout, stderr };
       if (code !== 0) failingOutputs.push(stdout, stderr);
       resolve(result);
     });
-    child.stdin.end(input);
+    if (typeof input === 'string') child.stdin.end(input);
   });
 }
 
@@ -281,6 +292,112 @@ describe('healthlake auth --no-browser', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('healthlake: stdin closed before a redirect URL or code was pasted');
     expect(fs.existsSync(tokenFile)).toBe(false);
+  });
+});
+
+describe('healthlake auth with each kind of OAuth client', () => {
+  const clientFile = (doc: object) => {
+    const file = path.join(dir, 'client.json');
+    fs.writeFileSync(file, JSON.stringify(doc));
+    return file;
+  };
+  const entry = {
+    client_id: CLIENT_ID,
+    client_secret: CLIENT_SECRET,
+    token_uri: 'https://oauth2.googleapis.com/token',
+  };
+  const exchanged = { status: 200, body: { ...refreshed.body, refresh_token: REFRESH } };
+  const consentUrl = (text: string) =>
+    /https:\/\/accounts\.google\.com\/o\/oauth2\/v2\/auth\?\S+/.exec(text)?.[0];
+
+  it('a Web client (Google’s setup guide): consent URL with redirect https://www.google.com, pasted address accepted', async () => {
+    const file = clientFile({ web: { ...entry, redirect_uris: ['https://www.google.com'] } });
+    let url: URL | undefined;
+    const run = await cli(
+      ['auth', '--no-browser', '--client-file', file],
+      { replies: [exchanged] },
+      (text, stdin) => {
+        const found = consentUrl(text);
+        if (!url && found) {
+          url = new URL(found);
+          // What the address bar shows after "Allow": Google's home page with the code.
+          stdin.end(
+            `https://www.google.com/?state=${url.searchParams.get('state')}&code=4%2F0Ab-web-code&scope=x\n`,
+          );
+        }
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(url?.searchParams.get('redirect_uri')).toBe('https://www.google.com');
+    expect(run.stderr).toContain(
+      'Google then sends the browser to https://www.google.com/?state=…&code=…&scope=…',
+    );
+    expect(run.stderr).not.toContain('127.0.0.1');
+    expect(requests()).toEqual([
+      expect.objectContaining({
+        grant_type: 'authorization_code',
+        code: '4/0Ab-web-code',
+        redirect_uri: 'https://www.google.com',
+      }),
+    ]);
+    expect(run.stdout).toBe(`authorised; token saved to ${tokenFile} (mode 0600)\n`);
+  });
+
+  it('a Desktop client keeps the loopback flow: the browser’s redirect to 127.0.0.1 delivers the code', async () => {
+    const file = clientFile({ installed: { ...entry, redirect_uris: ['http://localhost'] } });
+    let redirected: Promise<number> | undefined;
+    const run = await cli(
+      ['auth', '--no-browser', '--client-file', file],
+      { replies: [exchanged] },
+      (text, stdin) => {
+        const found = consentUrl(text);
+        if (!redirected && found) {
+          const url = new URL(found);
+          const loopback = new URL(url.searchParams.get('redirect_uri') as string);
+          loopback.search = new URLSearchParams({
+            state: url.searchParams.get('state')!,
+            code: '4/0Ab-loop',
+          }).toString();
+          // The browser following Google's redirect; stdin stays open (nothing is pasted).
+          redirected = fetch(loopback).then((r) => r.status);
+          void redirected.then(() => stdin.end());
+        }
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(await redirected).toBe(200);
+    expect(requests()).toEqual([
+      expect.objectContaining({
+        code: '4/0Ab-loop',
+        redirect_uri: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      }),
+    ]);
+  });
+
+  it('an unknown client file: exit 3 with one line naming it, nothing asked of Google', async () => {
+    const file = clientFile({ type: 'service_account', client_email: 'x@p.iam.gserviceaccount.com' });
+    const run = await cli(['auth', '--no-browser', '--client-file', file]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('{'))).toEqual([
+      `healthlake: ${file}: a service-account key, not an OAuth client: Google Health data belongs to a person, ` +
+        'who must consent through an OAuth client ("Desktop app" or "Web application"); see "Setting up Google ' +
+        'access" in the README',
+    ]);
+    expect(requests()).toEqual([]);
+  });
+
+  it('auth status names the scopes the consent lacks, exit 5', async () => {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const partial = SCOPE.split(' ')
+      .filter((s) => !s.endsWith('sleep.readonly'))
+      .join(' ');
+    fs.writeFileSync(tokenFile, JSON.stringify({ ...stored, scope: partial }), { mode: 0o600 });
+    const run = await cli(['auth', 'status']);
+    expect(run.code).toBe(5);
+    expect(run.stdout).toMatch(/^MISSING +sleep\.readonly: run `healthlake auth` and tick every box$/m);
+    const json = JSON.parse((await cli(['auth', 'status', '--json'])).stdout) as { missingScopes: string[] };
+    expect(json.missingScopes).toEqual(['https://www.googleapis.com/auth/googlehealth.sleep.readonly']);
   });
 });
 

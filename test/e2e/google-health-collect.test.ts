@@ -237,7 +237,9 @@ it('two collects at once: one collects the week, the other exits 7 and does noth
   expect(seen.filter((r) => r.token).map((r) => r.token)).toEqual([refreshRequest]);
   const api = seen.flatMap((r) => (r.api ? [r.api] : []));
   expect(api).toContain('/v4/users/me/settings');
-  expect(api.filter((p) => p.endsWith('/heart-rate/dataPoints'))).toHaveLength(SERVED.length);
+  // One reconciled heart-rate stream per day; nothing read twice.
+  expect(api.filter((p) => p.endsWith('/heart-rate/dataPoints:reconcile'))).toHaveLength(SERVED.length);
+  expect(api.filter((p) => p.endsWith('/dataPoints'))).toEqual([]);
 
   // What the winner wrote, once: the week on stdout, in summary.csv, and each served day in the archive.
   expect(winner.stdout).toBe(`${weekLines.join('\n')}\n`);
@@ -278,12 +280,24 @@ it('expired consent: exit 6 with one line, nothing collected before is lost, las
   // An hour later the access token has expired, and Google no longer accepts the refresh token.
   const token = await readToken(tokenFile);
   await writeToken(tokenFile, { ...token, expiry_date: Date.now() - 1000 });
-  const kept = snapshot();
-  expect([...kept.keys()]).toEqual(expect.arrayContaining(['summary.csv', 'google-token.json']));
-  expect([...kept.keys()].filter((f) => f.startsWith('archive/'))).toHaveLength(SERVED.length);
+  const archived = snapshot();
+  expect([...archived.keys()]).toEqual(expect.arrayContaining(['summary.csv', 'google-token.json']));
+  expect([...archived.keys()].filter((f) => f.startsWith('archive/')).sort()).toEqual([
+    ...SERVED.map((d) => `archive/google-health/2026/${d}.json`),
+    'archive/google-health/fetched.json', // the ledger of fetched days
+  ]);
   fs.rmSync(requestsFile);
 
-  const failed = await cli(COLLECT, [invalidGrant]);
+  // The week ended more than 7 days ago, so it is settled: a plain re-run reads it from the archive and asks
+  // Google nothing, not even a token (the resume of a backfill). --refetch asks again, and meets the refusal.
+  const resumed = await cli(COLLECT, [invalidGrant]);
+  expect(resumed.code).toBe(0);
+  expect(resumed.stdout).toBe(`${weekLines.join('\n')}\n`);
+  expect(requests()).toEqual([]);
+  await telemetry(/^healthlake\.collector\.last_success:/);
+  const kept = snapshot();
+
+  const failed = await cli([...COLLECT, '--refetch'], [invalidGrant]);
   expect(failed.code).toBe(6);
   expect(failed.stdout).toBe('');
   expect(failed.stderr.split('\n').filter((l) => l.startsWith('healthlake: '))).toEqual([
@@ -300,6 +314,40 @@ it('expired consent: exit 6 with one line, nothing collected before is lost, las
   const failedTelemetry = await telemetry(/^healthlake\.collector\.errors:/);
   expect(failedTelemetry).toContain('healthlake.collector.errors:1|c');
   expect(failedTelemetry.filter((l) => l.includes('last_success'))).toEqual([]);
+}, 60_000);
+
+it('partial consent: exit 5, the missing scope named, everything granted collected and nothing else asked', async () => {
+  // The user unticked sleep on Google's granular consent screen; the token says so.
+  const token = await readToken(tokenFile);
+  await writeToken(tokenFile, {
+    ...token,
+    scope: SCOPE.split(' ')
+      .filter((s) => !s.endsWith('.sleep.readonly'))
+      .join(' '),
+  });
+  const run = await cli(COLLECT, [refreshed]);
+  expect(run.code).toBe(5);
+  expect(run.stdout).toBe(`${weekLines.join('\n')}\n`);
+  const warnings = run.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { level: number; msg: string; file?: string; record?: string })
+    .filter((l) => l.msg.startsWith('skipped input:'));
+  expect(warnings).toEqual([
+    expect.objectContaining({
+      file: 'Google consent',
+      record: 'sleep.readonly',
+      msg:
+        'skipped input: the consent does not include sleep.readonly, so the sleep metrics are not collected; ' +
+        'run `healthlake auth` and tick every box on the consent screen to collect it',
+    }),
+  ]);
+  expect(run.stderr).toMatch(
+    /^7 days 2026-11-09\.\.2026-11-15, 14 points \(14 to stdout\), 1 input records skipped/m,
+  );
+  const api = requests().flatMap((r) => (r.api ? [r.api] : []));
+  expect(api.filter((p) => p.includes('/sleep/'))).toEqual([]);
+  expect(api.filter((p) => p.includes('/heart-rate/'))).toHaveLength(SERVED.length);
 }, 60_000);
 
 afterAll(() => {

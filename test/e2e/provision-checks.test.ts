@@ -175,7 +175,7 @@ describe('provision-checks with the shipped health.yaml', () => {
     const gone = 'healthlake:cv:health.heart.average';
     const goneId = idOf(gone);
     editYaml(
-      '  - metric: "{{prefix}}.heart.average"\n    heuristics:\n      cv: { warn: 0.12, error: 0.2, params: { window: 14 } }\n',
+      "  - metric: '{{prefix}}.heart.average'\n    heuristics:\n      cv: { warn: 0.12, error: 0.2, params: { window: 14 } }\n",
       '',
     );
 

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { graphiteClient } from '../support/graphite-fixtures';
 import { integrationStack, pollUntil } from '../support/integration-stack';
 import { freeTcpPort } from '../support/ports';
+import { DAILY_METRICS } from '../../src/metrics/metric-names';
 import { runCli } from '../support/run-cli';
+import { graphiteCells, summaryCells } from '../support/collect-fixtures';
 
 // Carbon is down during collect: the run fails with exit 1 and says how to send the days later; the archive and
 // summary.csv hold them already. `healthlake replay` then delivers exactly those values to the real Graphite.
@@ -12,16 +14,7 @@ import { runCli } from '../support/run-cli';
 const PREFIX = 'health.it_down';
 const FROM = '2026-11-01';
 const TO = '2026-11-07';
-const METRICS = [
-  'steps',
-  'heart.resting',
-  'heart.average',
-  'heart.max_sustained',
-  'sleep.minutes_before',
-  'sleep.minutes_after',
-  'sleep.longest_episode',
-  'worked',
-];
+const METRICS = DAILY_METRICS;
 const DATES = [
   '2026-11-01',
   '2026-11-02',
@@ -32,20 +25,6 @@ const DATES = [
   '2026-11-07',
 ];
 const utcMidnight = (date: string) => Date.parse(`${date}T00:00:00Z`) / 1000;
-
-/** summary.csv as { "<date> <metric>": value } for the non-empty cells. */
-function summaryCells(file: string): Record<string, number> {
-  const [header, ...rows] = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
-  expect(header).toBe(['date', ...METRICS].join(','));
-  const cells: Record<string, number> = {};
-  for (const row of rows) {
-    const [date, ...values] = row.split(',');
-    values.forEach((v, i) => {
-      if (v !== '') cells[`${date} ${METRICS[i]}`] = Number(v);
-    });
-  }
-  return cells;
-}
 
 describe('collect while carbon is down, then replay', () => {
   let dataDir: string;
@@ -93,7 +72,7 @@ describe('collect while carbon is down, then replay', () => {
     expect(replay.code).toBe(0);
     expect(replay.stderr).toBe('');
     expect(replay.stdout).toMatch(
-      /^7 days 2026-11-01\.\.2026-11-07, 56 points \(56 to carbon\), 0 input records skipped/,
+      /^7 days 2026-11-01\.\.2026-11-07, 56 points written, 56 confirmed in Graphite, 0 input records skipped/,
     );
     // Replay re-derives from the archive: summary.csv comes out byte-identical.
     expect(fs.readFileSync(summaryFile, 'utf8')).toBe(summaryBytes);
@@ -109,14 +88,6 @@ describe('collect while carbon is down, then replay', () => {
         s.length === METRICS.length && s.every((x) => x.datapoints.filter(([v]) => v !== null).length === 7),
       { timeoutMs: 30000, intervalMs: 200 },
     );
-    const inGraphite: Record<string, number> = {};
-    for (const s of series) {
-      for (const [value, ts] of s.datapoints) {
-        if (value === null) continue;
-        const date = new Date(ts * 1000).toISOString().slice(0, 10);
-        inGraphite[`${date} ${s.target.slice(PREFIX.length + 1)}`] = value;
-      }
-    }
-    expect(inGraphite).toEqual(cells);
+    expect(graphiteCells(series, PREFIX)).toEqual(cells);
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freeStackPorts } from '../support/ports';
+import { freeStackEnv } from '../support/ports';
 import { runCli } from '../support/run-cli';
 import { runInPty } from '../support/run-in-pty';
 
@@ -16,22 +16,13 @@ const stripTerminal = (text: string) =>
 
 let dir: string;
 let env: Record<string, string>;
-let webPort: number;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-it-demo-'));
-  const p = await freeStackPorts();
-  webPort = p.webPort;
+  // HOME is the temporary folder; npm keeps using the machine's cache (dependencies are there already)
   env = {
+    ...(await freeStackEnv(path.join(dir, 'data'))),
     HOME: dir,
-    HEALTHLAKE_DATA_DIR: path.join(dir, 'data'),
-    CARBON_PORT: String(p.carbonPort),
-    HEALTHLAKE_STACK_PICKLE_PORT: String(p.picklePort),
-    HEALTHLAKE_STACK_CARBONLINK_PORT: String(p.carbonlinkPort),
-    GRAPHITE_URL: `http://127.0.0.1:${p.webPort}`,
-    STATSD_PORT: String(p.statsdPort),
-    HEALTHLAKE_STACK_STATSD_ADMIN_PORT: String(p.statsdAdminPort),
-    // npm's own cache and logs stay out of the developer's home
     npm_config_cache: path.join(os.homedir(), '.npm'),
   };
 });
@@ -46,7 +37,7 @@ const lastLine = (text: string) =>
     .split('\n')
     .filter((l) => /[A-Za-z0-9]/.test(l))
     .at(-1) ?? '';
-const DASHBOARD = () => `open http://127.0.0.1:${webPort}/dashboard/healthlake`;
+const DASHBOARD = () => `open ${env.GRAPHITE_URL}/dashboard/healthlake`;
 
 describe('npm run demo', () => {
   it('on a terminal: no JSON line, and it ends with the dashboard URL', async () => {

@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CarbonWriter, formatCarbonLine } from '../../src/clients/carbon';
-import { graphiteClient } from '../support/graphite-fixtures';
-import { integrationStack, pollUntil } from '../support/integration-stack';
+import { expandShows, graphiteClient, writeFineSeries } from '../support/graphite-fixtures';
+import { graphiteEnv, nodesHolding, storageNodes } from '../support/integration-stack';
 import { runCli, type CliResult } from '../support/run-cli';
 import { startSeyrenDouble, type RecordedRequest, type SeyrenDouble } from '../support/seyren-double';
 
 // provision-checks expands metric globs through the REAL graphite-web of the integration stack (one check per
 // series), and --validate renders every target there before anything is written to Seyren (the double).
-// Metrics are stored 10s:1d,1m:30d (the stack's catch-all schema), i.e. resolution `fine`.
+// Metrics are stored 10s:1d,1m:30d (the stack's catch-all schema), i.e. resolution `fine`. On the cluster
+// topology the glob's series live on different nodes (server1 and server3 on node 2, server5 on node 1: the
+// relay hashes names, not ports) and the front graphite-web expands them, once each.
 
 const GLOB_YAML = `defaults:
   resolution: fine
@@ -26,27 +27,6 @@ checks:
 const writes = (requests: RecordedRequest[]) => requests.filter((r) => r.method !== 'GET');
 const bodyName = (r: RecordedRequest) => (r.body as { name?: string } | undefined)?.name;
 
-/** 60 points at a 10 s step ending now, with some variation so cv has a value. */
-async function writeFineSeries(metric: string, base: number): Promise<void> {
-  const now = Math.floor(Date.now() / 1000);
-  const lines = Array.from({ length: 60 }, (_, i) =>
-    formatCarbonLine(metric, base + ((i * 7) % 11), now - (59 - i) * 10),
-  );
-  const writer = new CarbonWriter({ host: '127.0.0.1', port: integrationStack().carbonPort });
-  await writer.connect();
-  await writer.write(lines);
-  await writer.close();
-}
-
-/** Waits until graphite-web's /metrics/expand lists exactly `metrics` for `glob`. */
-function expandShows(glob: string, metrics: string[]): Promise<string[]> {
-  return pollUntil(
-    () => graphiteClient().expand(glob),
-    (found) => JSON.stringify([...found].sort()) === JSON.stringify([...metrics].sort()),
-    { timeoutMs: 15000 },
-  );
-}
-
 describe('provision-checks with wildcard metrics on real graphite-web', () => {
   // Names unique to this test file and run, so other suites' metrics never match the glob.
   const app = `apps.prod`;
@@ -57,8 +37,12 @@ describe('provision-checks with wildcard metrics on real graphite-web', () => {
 
   beforeAll(async () => {
     await writeFineSeries(m(1), 100);
-    await writeFineSeries(m(2), 200);
-    await expandShows(GLOB, [m(1), m(2)]);
+    await writeFineSeries(m(5), 200);
+    await expandShows(GLOB, [m(1), m(5)]);
+    // the premise: the two series are spread over every node of the stack, each on exactly one
+    const holders = [m(1), m(5)].map((metric) => nodesHolding(metric));
+    expect(holders.every((h) => h.length === 1)).toBe(true);
+    expect(new Set(holders.flat()).size).toBe(storageNodes().length);
   });
   beforeEach(async () => {
     double = await startSeyrenDouble();
@@ -74,7 +58,7 @@ describe('provision-checks with wildcard metrics on real graphite-web', () => {
   const run = (...extra: string[]): Promise<CliResult> =>
     runCli(['provision-checks', '--checks', path.join(dir, 'checks'), ...extra], {
       SEYREN_URL: double.url,
-      GRAPHITE_URL: integrationStack().graphiteUrl,
+      ...graphiteEnv(),
       HOME: dir,
     });
 
@@ -84,7 +68,7 @@ describe('provision-checks with wildcard metrics on real graphite-web', () => {
     expect(first.code).toBe(0);
     const posts = writes(double.requests);
     expect(posts.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/checks', 'POST /api/checks']);
-    expect(posts.map(bodyName).sort()).toEqual([`healthlake:cv:${m(1)}`, `healthlake:cv:${m(2)}`]);
+    expect(posts.map(bodyName).sort()).toEqual([`healthlake:cv:${m(1)}`, `healthlake:cv:${m(5)}`]);
     const server1 = posts.find((r) => bodyName(r) === `healthlake:cv:${m(1)}`)!;
     expect(server1.body).toMatchObject({
       // one concrete series per check: divideSeries needs exactly one divisor
@@ -100,7 +84,7 @@ describe('provision-checks with wildcard metrics on real graphite-web', () => {
 
     // server3 is still absent for the glob (written later by this test only)
     await writeFineSeries(m(3), 300);
-    await expandShows(GLOB, [m(1), m(2), m(3)]);
+    await expandShows(GLOB, [m(1), m(5), m(3)]);
 
     double.requests.length = 0;
     const second = await run();

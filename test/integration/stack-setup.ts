@@ -2,48 +2,74 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import axios from 'axios';
-import { stackUp } from '../../src/stack/stack';
+import { stackDown, stackUp, type StackStatus } from '../../src/stack/stack';
 import { createLogger } from '../../src/util/log';
 import { freeStackPorts } from '../support/ports';
-import { STACK_ENV, type IntegrationStack } from '../support/integration-stack';
+import {
+  CLUSTER_NODES,
+  STACKS_ENV,
+  TOPOLOGIES,
+  type IntegrationStack,
+  type Topology,
+} from '../support/integration-stack';
 
 /**
- * Starts ONE real carbon-cache + graphite-web + statsD for all integration tests, on free loopback ports in
- * a temporary folder. No test is skipped when a component is missing: the whole run fails, saying what to
- * install.
+ * Starts the real stacks for all integration tests, in parallel, on free loopback ports in temporary folders:
+ * `single` (carbon-cache + graphite-web + statsD) for the jest project "integration", `cluster` (carbon-c-relay
+ * over two carbon-caches, a graphite-web per node, a front graphite-web, statsD) for "integration-cluster".
+ * Both projects name this file, and jest runs a global setup module once. HEALTHLAKE_IT_TOPOLOGIES=single (or
+ * cluster) starts one only, for a developer who runs one project (`--selectProjects integration`). No test is
+ * skipped when a component is missing: the whole run fails, saying what to install.
  */
 export default async function setup(): Promise<void> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'healthlake-it-'));
-  const ports = await freeStackPorts();
+  const only = process.env.HEALTHLAKE_IT_TOPOLOGIES?.split(',').map((t) => t.trim());
+  const wanted = TOPOLOGIES.filter((t) => !only || only.includes(t));
+  const started = Date.now();
+  const stacks = await Promise.allSettled(wanted.map((t) => startStack(t)));
+  const up = stacks.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = stacks.flatMap((s) =>
+    s.status === 'rejected' ? [String((s.reason as Error).message)] : [],
+  );
+  if (failed.length > 0) {
+    // jest runs no global teardown after a failed setup: stop what did start
+    await Promise.all(up.map(({ stack }) => stackDown(stack.root)));
+    for (const { stack } of up) fs.rmSync(stack.root, { recursive: true, force: true });
+    throw new Error(
+      `Integration tests need the real Graphite stacks and one did not start:\n${failed.join('\n')}`,
+    );
+  }
+  process.env[STACKS_ENV] = JSON.stringify(Object.fromEntries(up.map((s) => [s.stack.topology, s.stack])));
+  const version = (url: string) =>
+    axios.get(`${url}/version`).then(
+      (r) => String(r.data).trim(),
+      () => '?',
+    );
+  const lines = [`\nintegration stacks ready in ${Date.now() - started} ms (started in parallel):`];
+  for (const { stack, status } of up) {
+    lines.push(`  ${stack.topology}: ${stack.root}, graphite-web ${await version(stack.graphiteUrl)}`);
+    for (const c of status.components) lines.push(`    ${c.name.padEnd(14)} pid ${c.pid}  ${c.endpoint}`);
+  }
+  const statsdVersion = (
+    JSON.parse(fs.readFileSync(require.resolve('statsd/package.json'), 'utf8')) as { version: string }
+  ).version;
+  console.log(`${lines.join('\n')}\n  (statsd ${statsdVersion} from npm)\n`);
+}
+
+async function startStack(topology: Topology): Promise<{ stack: IntegrationStack; status: StackStatus }> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `healthlake-it-${topology}-`));
+  const ports = await freeStackPorts(topology === 'cluster' ? CLUSTER_NODES : 1);
   const stack: IntegrationStack = {
+    topology,
     root,
     prefix: 'health',
     statsdFlushMs: 1000,
     ...ports,
     graphiteUrl: `http://127.0.0.1:${ports.webPort}`,
   };
-  const started = Date.now();
   try {
-    await stackUp(stack, createLogger('warn'));
+    return { stack, status: await stackUp(stack, createLogger('warn')) };
   } catch (err) {
     fs.rmSync(root, { recursive: true, force: true });
-    throw new Error(
-      `Integration tests need the real Graphite + statsD stack and it did not start:\n${(err as Error).message}`,
-    );
+    throw new Error(`the ${topology} stack: ${(err as Error).message}`);
   }
-  process.env[STACK_ENV] = JSON.stringify(stack);
-  const version = await axios.get(`${stack.graphiteUrl}/version`).then(
-    (r) => String(r.data).trim(),
-    () => '?',
-  );
-  const pids = ['carbon', 'web', 'statsd'].map((n) => fs.readFileSync(`${root}/run/${n}.pid`, 'utf8').trim());
-  const statsdVersion = (
-    JSON.parse(fs.readFileSync(require.resolve('statsd/package.json'), 'utf8')) as { version: string }
-  ).version;
-  console.log(
-    `\nintegration stack ready in ${Date.now() - started} ms under ${root}:\n` +
-      `  carbon-cache (Debian graphite-carbon) pid ${pids[0]}  plaintext 127.0.0.1:${stack.carbonPort}\n` +
-      `  graphite-web ${version} (gunicorn)   pid ${pids[1]}  http://127.0.0.1:${stack.webPort}\n` +
-      `  statsd ${statsdVersion} (npm)              pid ${pids[2]}  udp 127.0.0.1:${stack.statsdPort}\n`,
-  );
 }

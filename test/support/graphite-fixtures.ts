@@ -47,3 +47,24 @@ export function values(series: GraphiteSeries[]): Array<number | null> {
   if (series.length !== 1) throw new Error(`expected one series, got ${series.length}`);
   return series[0]!.datapoints.map(([v]) => v);
 }
+
+/** 60 points at a 10 s step ending now, with some variation so cv has a value (the catch-all 10s:1d schema). */
+export async function writeFineSeries(metric: string, base: number): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  const lines = Array.from({ length: 60 }, (_, i) =>
+    formatCarbonLine(metric, base + ((i * 7) % 11), now - (59 - i) * 10),
+  );
+  const writer = new CarbonWriter({ host: '127.0.0.1', port: integrationStack().carbonPort });
+  await writer.connect();
+  await writer.write(lines);
+  await writer.close();
+}
+
+/** Waits until graphite-web's /metrics/expand lists exactly `metrics` for `glob`. */
+export function expandShows(glob: string, metrics: string[]): Promise<string[]> {
+  return pollUntil(
+    () => graphiteClient().expand(glob),
+    (found) => JSON.stringify([...found].sort()) === JSON.stringify([...metrics].sort()),
+    { timeoutMs: 15000 },
+  );
+}

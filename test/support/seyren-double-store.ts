@@ -54,6 +54,16 @@ interface CheckDoc {
   subscriptions?: SubscriptionDoc[];
 }
 
+/** The state a notification is for (Seyren's AlertType: a check state); `ignore*` flags are checked against it. */
+export type NotifiedState = CheckState;
+
+/** The server JVM's local clock as Seyren's scheduler reads it: Joda day of week (Monday = 1) and minute. */
+export interface SeyrenLocalTime {
+  dayOfWeek: 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  hour: number;
+  minute: number;
+}
+
 /** Read-only view for tests: checks exactly as GET /api/checks/{id} would return them. */
 export interface SeyrenDoubleChecks {
   readonly size: number;
@@ -236,6 +246,12 @@ export class SeyrenDoubleStore implements SeyrenDoubleChecks {
     });
   }
 
+  /** MongoStore.updateStateAndLastCheck, which CheckRunner calls after every run. */
+  updateStateAndLastCheck(id: string, state: CheckState, lastCheck: number): void {
+    const doc = this.docs.get(id);
+    if (doc) Object.assign(doc, { state, lastCheck });
+  }
+
   deleteCheck(id: string): void {
     const doc = this.docs.get(id);
     if (!doc) return;
@@ -298,6 +314,37 @@ export class SeyrenDoubleStore implements SeyrenDoubleChecks {
 
   hasSubscription(checkId: string, subscriptionId: string): boolean {
     return (this.docs.get(checkId)?.subscriptions ?? []).some((s) => s._id === subscriptionId);
+  }
+
+  /**
+   * Subscription.shouldNotify of Seyren 1.5.0, on the stored document: enabled, today's day flag, the clock
+   * minute STRICTLY after fromTime and STRICTLY before toTime (Joda LocalTime isAfter/isBefore on hour and
+   * minute), and the ignore flag of the check's worst state. A missing time makes Joda's comparison throw (the
+   * check run catches it, and nothing is notified in that run): thrown here too.
+   */
+  shouldNotify(
+    checkId: string,
+    subscriptionId: string,
+    at: SeyrenLocalTime,
+    alertType: NotifiedState,
+  ): boolean {
+    const sub = (this.docs.get(checkId)?.subscriptions ?? []).find((s) => s._id === subscriptionId);
+    if (!sub) throw new Error(`no subscription ${subscriptionId} on check ${checkId}`);
+    if (!sub.enabled) return false;
+    const dayFlags = [sub.mo, sub.tu, sub.we, sub.th, sub.fr, sub.sa, sub.su]; // Joda: Monday = 1 … Sunday = 7
+    if (!dayFlags[at.dayOfWeek - 1]) return false;
+    const { fromHour, fromMin, toHour, toMin } = sub;
+    if (fromHour === undefined || fromMin === undefined || toHour === undefined || toMin === undefined) {
+      throw new Error('java.lang.NullPointerException (LocalTime.isAfter(null))');
+    }
+    const minute = at.hour * 60 + at.minute;
+    const from = fromHour * 60 + fromMin;
+    const to = toHour * 60 + toMin;
+    if (!(minute > from && minute < to)) return false;
+    if (alertType === 'ERROR' && sub.ignoreError) return false;
+    if (alertType === 'WARN' && sub.ignoreWarn) return false;
+    if (alertType === 'OK' && sub.ignoreOk) return false;
+    return true;
   }
 
   private filter(docs: Iterable<CheckDoc>, enabled: boolean | undefined, keep: (doc: CheckDoc) => boolean) {

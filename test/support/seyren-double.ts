@@ -11,10 +11,13 @@ import {
 import {
   boundCheckToJson,
   type DirectCheck,
+  type NotifiedState,
   type SeyrenDoubleChecks,
   SeyrenDoubleStore,
+  type SeyrenLocalTime,
 } from './seyren-double-store';
-import type { SeyrenCheck } from '../../src/clients/seyren/types';
+import type { CheckState, SeyrenCheck } from '../../src/clients/seyren/types';
+import { javaIntParam, parseJodaDateTime, SeyrenDoubleAlerts } from './seyren-double-alerts';
 
 /**
  * An in-process HTTP double of Seyren 1.5.0 that reproduces its API quirks (see
@@ -43,9 +46,27 @@ export interface SeyrenDouble {
   url: string;
   checks: SeyrenDoubleChecks;
   requests: RecordedRequest[];
+  /**
+   * Whether Seyren would send this subscription's notification for a change to `alertType` evaluated at `at`
+   * (server-local time): Subscription.shouldNotify, on what is stored. Throws where Seyren's would.
+   */
+  wouldNotify(
+    checkId: string,
+    subscriptionId: string,
+    at: SeyrenLocalTime,
+    alertType: NotifiedState,
+  ): boolean;
   failNext(predicate: (req: RecordedRequest) => boolean, count?: number, failure?: InjectedFailure): void;
   /** Stores a check without the API, as if made by hand in the UI. Keeps `id` and subscription ids if given. */
   addCheckDirectly(check: DirectCheck): SeyrenCheck;
+  /** The alerts collection: read it in assertions, or store records Seyren's scheduler would not write. */
+  alerts: SeyrenDoubleAlerts;
+  /**
+   * One run of Seyren's scheduler on a check (CheckRunner): each series with a value is judged against the
+   * check's thresholds (or `warn`/`error`, as if the check had those then), an alert is stored unless it was OK
+   * and still is, and the check's state and lastCheck are set. A null value is "no data": skipped.
+   */
+  runCheck(id: string, run: CheckRun): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +75,15 @@ export interface SeyrenDoubleOptions {
   contextPath?: string;
   /** Delay before every answer, to make concurrency visible in benchmarks. */
   latencyMs?: number;
+}
+
+export interface CheckRun {
+  /** Epoch milliseconds of the run. */
+  at: number;
+  /** The last non-null value of each series Graphite returned, by series name. */
+  values: Record<string, number | null>;
+  warn?: number;
+  error?: number;
 }
 
 interface Reply {
@@ -107,6 +137,7 @@ function tryParseJson(text: string): unknown {
 class SeyrenDoubleRouter {
   constructor(
     private readonly store: SeyrenDoubleStore,
+    private readonly alerts: SeyrenDoubleAlerts,
     private readonly apiUrl: (req: http.IncomingMessage) => string,
   ) {}
 
@@ -134,11 +165,10 @@ class SeyrenDoubleRouter {
         return empty(this.store.get(checkId) && this.store.hasSubscription(checkId, subId) ? 204 : 404);
       }
     } else if (root === 'checks' && checkId !== undefined && sub === 'alerts' && segments.length === 3) {
-      // Alerts are not simulated: the double never evaluates checks, so there are none.
-      if (method === 'GET') return this.produceJson(req, () => json(200, alertsPage(query)));
-      if (method === 'DELETE') return empty(204);
+      if (method === 'GET') return this.produceJson(req, () => this.alertsPage(checkId, query));
+      if (method === 'DELETE') return this.deleteAlerts(checkId, query);
     } else if (root === 'alerts' && segments.length === 1 && method === 'GET') {
-      return this.produceJson(req, () => json(200, alertsPage(query)));
+      return this.produceJson(req, () => this.alertsPage(undefined, query));
     } else if (root === 'config' && segments.length === 1 && method === 'GET') {
       const baseUrl = this.apiUrl(req).replace(/\/api\/$/, '');
       return this.produceJson(req, () =>
@@ -220,8 +250,31 @@ class SeyrenDoubleRouter {
     return json(200, boundCheckToJson(check));
   }
 
+  /** ChecksBean.deleteCheck: the check, then its alerts. */
   private deleteCheck(id: string): Reply {
     this.store.deleteCheck(id);
+    this.alerts.deleteForCheck(id);
+    return empty(204);
+  }
+
+  /**
+   * AlertsBean: `start`/`items` are Java ints (not an int: RESTEasy's 404; negative: 400 with an empty body);
+   * an unknown check id is an empty page.
+   */
+  private alertsPage(checkId: string | undefined, query: URLSearchParams): Reply {
+    const start = javaIntParam(query.get('start'), 0);
+    const items = javaIntParam(query.get('items'), 20);
+    if (start === undefined || items === undefined) return empty(404);
+    if (start < 0 || items < 0) return empty(400);
+    return { status: 200, headers: JSON_HEADERS, body: this.alerts.pageJson(checkId, start, items) };
+  }
+
+  /** DateTimeParam: empty or absent `before` deletes every alert of the check; an unparsable one is a 404. */
+  private deleteAlerts(checkId: string, query: URLSearchParams): Reply {
+    const text = query.get('before') ?? '';
+    const before = text === '' ? undefined : parseJodaDateTime(text);
+    if (text !== '' && before === undefined) return empty(404);
+    this.alerts.deleteForCheck(checkId, before);
     return empty(204);
   }
 
@@ -245,19 +298,39 @@ class SeyrenDoubleRouter {
   }
 }
 
-function alertsPage(query: URLSearchParams) {
-  return {
-    values: [],
-    items: Number(query.get('items') ?? 20),
-    start: Number(query.get('start') ?? 0),
-    total: 0,
-  };
+const STATE_ORDER: Record<CheckState, number> = { UNKNOWN: 0, OK: 1, WARN: 2, ERROR: 3, EXCEPTION: 4 };
+
+/** DefaultValueChecker: inclusive comparisons; warn <= error means high is bad. */
+function valueState(value: number, warn: number, error: number): CheckState {
+  if (warn <= error) return value >= error ? 'ERROR' : value >= warn ? 'WARN' : 'OK';
+  return value <= error ? 'ERROR' : value <= warn ? 'WARN' : 'OK';
+}
+
+/** CheckRunner.run for one check (see CheckRun). */
+function runCheck(store: SeyrenDoubleStore, alerts: SeyrenDoubleAlerts, id: string, run: CheckRun): void {
+  const check = store.get(id);
+  if (!check) throw new Error(`no check ${id}`);
+  if (!check.enabled) return;
+  const warn = run.warn ?? Number(check.warn);
+  const error = run.error ?? Number(check.error);
+  let worst: CheckState = check.allowNoData ? 'OK' : 'UNKNOWN';
+  for (const [target, value] of Object.entries(run.values)) {
+    if (value === null) continue;
+    const last = alerts.lastForTarget(id, target);
+    const fromType = last?.toType ?? 'OK';
+    const toType = valueState(value, warn, error);
+    if (STATE_ORDER[toType] > STATE_ORDER[worst]) worst = toType;
+    if (fromType === 'OK' && toType === 'OK') continue;
+    alerts.create({ checkId: id, target, value, warn, error, fromType, toType, timestamp: run.at });
+  }
+  store.updateStateAndLastCheck(id, worst, run.at);
 }
 
 export async function startSeyrenDouble(options: SeyrenDoubleOptions = {}): Promise<SeyrenDouble> {
   const contextPath = (options.contextPath ?? '/seyren').replace(/\/+$/, '');
   const latencyMs = options.latencyMs ?? 0;
   const store = new SeyrenDoubleStore();
+  const alerts = new SeyrenDoubleAlerts();
   const requests: RecordedRequest[] = [];
   const failures: {
     predicate: (req: RecordedRequest) => boolean;
@@ -268,7 +341,7 @@ export async function startSeyrenDouble(options: SeyrenDoubleOptions = {}): Prom
   // RESTEasy resolves the relative Location against the request's base URI, so it is absolute.
   const apiUrl = (req: http.IncomingMessage) =>
     `http://${req.headers.host ?? `127.0.0.1:${port}`}${contextPath}/api/`;
-  const router = new SeyrenDoubleRouter(store, apiUrl);
+  const router = new SeyrenDoubleRouter(store, alerts, apiUrl);
 
   const takeFailure = (recorded: RecordedRequest): InjectedFailure | undefined => {
     const rule = failures.find((f) => f.predicate(recorded));
@@ -333,10 +406,14 @@ export async function startSeyrenDouble(options: SeyrenDoubleOptions = {}): Prom
     url: `http://127.0.0.1:${port}${contextPath}`,
     checks: store,
     requests,
+    wouldNotify: (checkId, subscriptionId, at, alertType) =>
+      store.shouldNotify(checkId, subscriptionId, at, alertType),
     failNext(predicate, count = 1, failure = 500) {
       failures.push({ predicate, remaining: count, failure });
     },
     addCheckDirectly: (check) => store.addDirectly(check),
+    alerts,
+    runCheck: (id, run) => runCheck(store, alerts, id, run),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

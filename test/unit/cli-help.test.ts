@@ -36,6 +36,8 @@ describe('healthlake --help', () => {
         'dashboard',
         'auth',
         'auth status',
+        'status',
+        'alerts',
         'config',
       ]),
     );
@@ -77,6 +79,29 @@ describe('healthlake --help', () => {
     expect(help.indexOf('Options:')).toBeLessThan(help.indexOf('Global options:'));
     expect(help.slice(help.indexOf('Global options:'))).toMatch(/--log-format/);
   });
+
+  it('status --help has the exit-code table and the --json fields; alerts --help the episode fields', async () => {
+    const status = (await helpFor(['status'])).replace(/\s+/g, ' ');
+    expect(status).toContain(
+      'Exit codes: 0 every check OK; 10 a check is WARN (none ERROR); 11 a check is ERROR',
+    );
+    expect(status).toMatch(/--json prints \{generatedAt, seyrenUrl, graphite, summary: \{checks, OK, WARN/);
+    const alerts = (await helpFor(['alerts'])).replace(/\s+/g, ' ');
+    expect(alerts).toMatch(
+      /episodes: \[\{check, checkId, managed, series, start, startKnown, end, still, worst,/,
+    );
+  });
+
+  it.each(['collect', 'replay'])(
+    '%s --help says how delivery is verified, and that statsD (UDP) cannot be verified point by point',
+    async (command) => {
+      const help = (await helpFor([command])).replace(/\s+/g, ' ');
+      expect(help).toContain('UDP cannot be verified point by point');
+      expect(help).toContain('stats.gauges.<prefix>.*');
+      expect(help).toContain('Read every written point back through graphite-web');
+      expect(help).toContain('--no-verify');
+    },
+  );
 
   it('stack --help names the sub-commands and the ports it uses', async () => {
     const help = await helpFor(['stack']);

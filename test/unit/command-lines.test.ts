@@ -81,7 +81,10 @@ describe('documented command lines parse', () => {
   });
 
   it.each(readme.lines.map((f) => [f.line, f.args] as const))('README: %s', async (_line, args) => {
-    await expect(parseCommandLine([...args])).resolves.toMatchObject({ command: expect.any(String) });
+    // `healthlake replay` in a sentence names a command rather than showing a command line: it must exist
+    const named = args.every((w) => /^[a-z][a-z-]*$/.test(w));
+    const line = named ? [...args, '--help'] : [...args];
+    await expect(parseCommandLine(line)).resolves.toMatchObject({ command: expect.any(String) });
   });
 
   it.each(examples)('--help example: %s', async (line) => {
@@ -103,10 +106,9 @@ describe('documented command lines parse', () => {
       const named = args.flatMap((w) =>
         [...w.matchAll(/--(?:no-)?([a-z][\w-]*)/g)].map((m) => m[1] as string),
       );
-      for (const help of helps) {
-        const known = optionLines(help);
-        expect(named.filter((o) => !known.has(o))).toEqual([]);
-      }
+      // `stack up|down|status [--nodes N]`: each option must exist on at least one of the alternatives
+      const known = helps.map(optionLines);
+      expect(named.filter((o) => !known.some((k) => k.has(o)))).toEqual([]);
     },
   );
 });

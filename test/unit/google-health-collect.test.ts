@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
+import { HEALTH_SCOPES } from '../../src/auth/scopes';
 import { writeToken, tokenFilePath } from '../../src/auth/token-store';
 import { GoogleHealthClient } from '../../src/clients/google-health/client';
 import {
@@ -77,7 +78,11 @@ const options = (extra: Partial<SourceOptions>): SourceOptions => ({
   dataDir: tmp,
   progress: silentProgress,
   log: silentLogger,
-  googleClient: new GoogleHealthClient({ accessToken: async () => 'ya29.collect-test', retries: 0 }),
+  googleClient: new GoogleHealthClient({
+    accessToken: async () => 'ya29.collect-test',
+    retries: 0,
+    requestsPerMinute: 60_000,
+  }),
   ...extra,
 });
 
@@ -119,12 +124,12 @@ describe('collect --source google-health', () => {
           ...(apiUrl ? { GOOGLE_HEALTH_API_URL: apiUrl } : {}),
         },
       });
-    const storeToken = () =>
+    const storeToken = (scopes: readonly string[] = HEALTH_SCOPES) =>
       writeToken(tokenFilePath(tmp), {
         refresh_token: '1//refresh-token',
         access_token: 'ya29.stored-access-token',
         expiry_date: NOW + 3_600_000,
-        scope: 'https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly',
+        scope: scopes.join(' '),
         obtained_at: new Date(NOW).toISOString(),
       });
 
@@ -139,6 +144,33 @@ describe('collect --source google-health', () => {
       serveWeek();
       const results = await readSources(options({ config: config(), googleClient: undefined }));
       expect(results[0]?.days.get('2026-11-15')).toMatchObject({ steps: 5000, restingHeartRate: 58 });
+    });
+
+    it('partial consent: reads what the token grants, asks nothing else, and names the scope it lacks', async () => {
+      // The user unticked sleep (and the optional settings) on Google's consent screen.
+      await storeToken(HEALTH_SCOPES.filter((s) => !/(sleep|settings)\.readonly$/.test(s)));
+      const server = serveWeek();
+      const results = await readSources(options({ config: config(), googleClient: undefined }));
+      expect(results[0]?.days.get('2026-11-15')).toMatchObject({ steps: 5000, restingHeartRate: 58 });
+      const asked = server.requests.map((r) => r.path.replace('/v4/users/me/', ''));
+      expect(asked.filter((p) => /sleep|settings/.test(p))).toEqual([]);
+      expect(asked).toContain('dataTypes/steps/dataPoints:dailyRollUp');
+      expect(results[0]?.warnings).toEqual([
+        {
+          file: 'Google consent',
+          record: 'sleep.readonly',
+          message:
+            'the consent does not include sleep.readonly, so the sleep metrics are not collected; run ' +
+            '`healthlake auth` and tick every box on the consent screen to collect it',
+        },
+        {
+          file: 'Google consent',
+          record: 'settings.readonly',
+          message:
+            "the consent does not include settings.readonly, so the time zone is the host's, not the one set " +
+            'in the Fitbit app; run `healthlake auth` and tick every box on the consent screen to collect it',
+        },
+      ]);
     });
 
     it('explains the switch-off when GOOGLE_HEALTH_API_URL points at the legacy Fitbit API', async () => {

@@ -60,7 +60,12 @@ afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-const client = () => new GoogleHealthClient({ accessToken: async () => 'ya29.equivalence-test', retries: 0 });
+const client = () =>
+  new GoogleHealthClient({
+    accessToken: async () => 'ya29.equivalence-test',
+    retries: 0,
+    requestsPerMinute: 60_000,
+  });
 
 /** The Takeout metrics with the resting rate as the API can carry it (whole beats per minute). */
 function asApiCarriesThem(metrics: DailyMetrics[]): DailyMetrics[] {
@@ -100,16 +105,16 @@ describe('Google Health API source vs Takeout source, one generated data set', (
     expect(fromApi.find((d) => d.date === '2026-10-27')?.values['sleep.minutes_before']).toBeUndefined();
   });
 
-  it('asks for what docs/health-sources.md documents: one rollup, one resting and one sleep list, a heart list per day', async () => {
+  it('asks for what Google documents: one rollup, one resting and one sleep stream, a heart stream per day', async () => {
     const summary = defaultRequests.map((r) => `${r.method} ${r.path.replace('/v4/users/me/', '')}`);
-    const heart = (s: string) => s.endsWith('/heart-rate/dataPoints');
+    const heart = (s: string) => s.endsWith('/heart-rate/dataPoints:reconcile');
     expect(summary.filter(heart)).toHaveLength(7);
     expect(summary.filter((s) => s !== 'GET settings' && !heart(s)).sort()).toEqual([
-      'GET dataTypes/daily-resting-heart-rate/dataPoints',
-      'GET dataTypes/sleep/dataPoints',
+      'GET dataTypes/daily-resting-heart-rate/dataPoints:reconcile',
+      'GET dataTypes/sleep/dataPoints:reconcile',
       'POST dataTypes/steps/dataPoints:dailyRollUp',
     ]);
-    const sleep = defaultRequests.find((r) => r.path.endsWith('/sleep/dataPoints'));
+    const sleep = defaultRequests.find((r) => r.path.endsWith('/sleep/dataPoints:reconcile'));
     expect(sleep?.query).toEqual({
       filter:
         'sleep.interval.civil_end_time >= "2026-10-23" AND sleep.interval.civil_end_time < "2026-10-30"',

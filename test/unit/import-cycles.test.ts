@@ -23,7 +23,7 @@ function importsOf(file: string): string[] {
   const specifiers = patterns.flatMap((re) => [...text.matchAll(re)].map((m) => m[1] as string));
   return specifiers.map((s) => {
     const base = path.resolve(path.dirname(file), s);
-    for (const candidate of [`${base}.ts`, path.join(base, 'index.ts')])
+    for (const candidate of [`${base}.ts`, path.join(base, 'index.ts'), base])
       if (fs.existsSync(candidate)) return candidate;
     throw new Error(`${path.relative(SRC, file)}: cannot resolve ${s}`);
   });

@@ -19,9 +19,14 @@ function subscription(target: string, extra: Partial<NewSubscription> = {}): New
   return { type: 'PAGERDUTY', target, ...days, ...flags, fromTime: '0000', toTime: '2359', ...extra };
 }
 
+/** The adoption rule the tests create with: a check whose description says it is ours. */
+const OURS = '[ours]';
+const isOurs = (check: SeyrenCheck) => (check.description ?? '').startsWith(OURS);
+
 function newCheck(name: string, extra: Partial<NewCheck> = {}): NewCheck {
   return {
     name,
+    description: `${OURS} test check`,
     target: `sumSeries(${name}.*)`,
     warn: 5,
     error: 10,
@@ -68,7 +73,10 @@ describe('SeyrenClient against the Seyren double', () => {
   afterEach(() => seyren.close());
 
   it('creates a check under the context path and returns the id from Location', async () => {
-    const id = await client.createCheck(newCheck('api.errors', { subscriptions: [subscription('pd-1')] }));
+    const id = await client.createCheck(
+      newCheck('api.errors', { subscriptions: [subscription('pd-1')] }),
+      isOurs,
+    );
     expect(seyren.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/checks']);
     expect(seyren.checks.get(id)).toMatchObject({ name: 'api.errors', warn: '5', error: '10', state: 'OK' });
     expect(seyren.checks.get(id)?.subscriptions).toHaveLength(1);
@@ -79,7 +87,7 @@ describe('SeyrenClient against the Seyren double', () => {
 
   it('lists all checks or those matching an escaped prefix', async () => {
     for (const name of ['hl.a (x)+', 'hl.a (x)+.b', 'hlXa (x)+', 'other'])
-      await client.createCheck(newCheck(name));
+      await client.createCheck(newCheck(name), isOurs);
     expect((await client.listChecks()).map((c) => c.name)).toHaveLength(4);
     const prefixed = await client.listChecks(`^${escapeJavaRegex('hl.a (x)+')}`);
     expect(prefixed.map((c) => c.name)).toEqual(['hl.a (x)+', 'hl.a (x)+.b']);
@@ -93,7 +101,7 @@ describe('SeyrenClient against the Seyren double', () => {
   });
 
   it('updates a check with the full object; subscriptions are left alone', async () => {
-    const id = await client.createCheck(newCheck('c', { subscriptions: [subscription('pd-1')] }));
+    const id = await client.createCheck(newCheck('c', { subscriptions: [subscription('pd-1')] }), isOurs);
     const check = (await client.getCheck(id)) as SeyrenCheck;
     await client.updateCheck({ ...check, warn: '7', description: 'new', subscriptions: [] });
     expect(seyren.requests.at(-1)?.body).toMatchObject({ id, warn: '7', error: '10', state: 'OK' });
@@ -105,7 +113,7 @@ describe('SeyrenClient against the Seyren double', () => {
   });
 
   it('refuses, before sending, a PUT without state, warn, error or id', async () => {
-    const id = await client.createCheck(newCheck('c'));
+    const id = await client.createCheck(newCheck('c'), isOurs);
     const check = (await client.getCheck(id)) as SeyrenCheck;
     const broken = [{ state: undefined }, { warn: null }, { error: null }, { id: '' }];
     for (const change of broken) {
@@ -120,7 +128,9 @@ describe('SeyrenClient against the Seyren double', () => {
   });
 
   it('throws SeyrenError with status, method and path for a PUT on an unknown id', async () => {
-    const ghost = { ...((await client.getCheck(await client.createCheck(newCheck('c')))) as SeyrenCheck) };
+    const ghost = {
+      ...((await client.getCheck(await client.createCheck(newCheck('c'), isOurs))) as SeyrenCheck),
+    };
     ghost.id = '000000000000000000000000';
     const err = await caught(client.updateCheck(ghost));
     expect(err).toBeInstanceOf(SeyrenError);
@@ -128,30 +138,50 @@ describe('SeyrenClient against the Seyren double', () => {
     expect(err.message).toBe('Seyren PUT /api/checks/000000000000000000000000 answered 404');
   });
 
-  it('after a 500 for a name that exists, returns the existing id', async () => {
-    const existing = seyren.addCheckDirectly({ name: 'dup', warn: 1, error: 2 });
-    expect(await client.createCheck(newCheck('dup'))).toBe(existing.id);
+  it('after a 500 for a name taken by a check that is ours (another run made it), adopts its id', async () => {
+    const existing = seyren.addCheckDirectly({ name: 'dup', description: `${OURS} by another run`, warn: 1 });
+    expect(await client.createCheck(newCheck('dup'), isOurs)).toBe(existing.id);
     expect(client.stats).toMatchObject({ posts: 1, gets: 1 });
     expect(seyren.requests[1]?.query).toEqual({ fields: ['name'], regexes: ['^dup$'] });
+    expect(log.lines.join('\n')).toMatch(/the check exists and is ours: adopted/);
+  });
+
+  it('after a 500 for a name taken by a check that is not ours, fails naming it and adopts nothing', async () => {
+    const handMade = seyren.addCheckDirectly({
+      name: 'dup',
+      description: 'made in the UI',
+      warn: 1,
+      error: 2,
+    });
+    const err = await caught(client.createCheck(newCheck('dup'), isOurs));
+    expect(err).toBeInstanceOf(SeyrenError);
+    expect(err.status).toBe(500);
+    expect(err.message).toBe(
+      `Seyren POST /api/checks answered 500: a check named "dup" already exists (id ${handMade.id}) and is ` +
+        'not managed by healthlake (its description lacks the marker); rename or delete it in Seyren',
+    );
+    // Neither repeated nor changed: one POST, one name lookup, and the hand-made check as it was.
+    expect(client.stats).toEqual({ gets: 1, posts: 1, puts: 0, deletes: 0 });
+    expect(seyren.checks.findByName('dup')).toEqual(handMade);
   });
 
   it('after a connection reset, returns the id the lost request created', async () => {
     seyren.failNext((r) => r.method === 'POST', 1, 'reset-after-handling');
-    const id = await client.createCheck(newCheck('lost'));
+    const id = await client.createCheck(newCheck('lost'), isOurs);
     expect(seyren.checks.findByName('lost')?.id).toBe(id);
     expect(client.stats).toMatchObject({ posts: 1, gets: 1 });
   });
 
   it('after a connection reset that created nothing, posts again', async () => {
     seyren.failNext((r) => r.method === 'POST', 1, 'reset');
-    const id = await client.createCheck(newCheck('retry-me'));
+    const id = await client.createCheck(newCheck('retry-me'), isOurs);
     expect(seyren.checks.get(id)?.name).toBe('retry-me');
     expect(client.stats).toMatchObject({ posts: 2, gets: 1 });
   });
 
   it('does not repeat a POST answered 500 when no check has the name', async () => {
     seyren.failNext((r) => r.method === 'POST', 1, 500);
-    const err = await caught(client.createCheck(newCheck('x')));
+    const err = await caught(client.createCheck(newCheck('x'), isOurs));
     expect(err.message).toMatch(
       /^Seyren POST \/api\/checks answered 500: HTTP Status 500 - injected failure/,
     );
@@ -183,13 +213,13 @@ describe('SeyrenClient against the Seyren double', () => {
   it('retries a refused connection, then reports it', async () => {
     const closedPort = await freeTcpPort();
     const refused = makeClient({ baseUrl: `http://127.0.0.1:${closedPort}/seyren` });
-    const err = await caught(refused.createCheck(newCheck('c')));
+    const err = await caught(refused.createCheck(newCheck('c'), isOurs));
     expect(err).toMatchObject({ code: 'ECONNREFUSED', method: 'POST' });
     expect(refused.stats.posts).toBe(3);
   });
 
   it('manages subscriptions with ids from Location', async () => {
-    const checkId = await client.createCheck(newCheck('c'));
+    const checkId = await client.createCheck(newCheck('c'), isOurs);
     const subId = await client.createSubscription(checkId, subscription('pd-1'));
     expect(seyren.checks.get(checkId)?.subscriptions.map((s) => s.id)).toEqual([subId]);
     await client.updateSubscription(checkId, { ...subscription('pd-2'), id: subId });
@@ -203,7 +233,7 @@ describe('SeyrenClient against the Seyren double', () => {
 
   it('never puts a subscription target in errors or logs', async () => {
     const bad = newCheck('c', { subscriptions: [subscription(SECRET, { type: 'WEBHOOK' as 'HTTP' })] });
-    const err = await caught(client.createCheck(bad));
+    const err = await caught(client.createCheck(bad, isOurs));
     expect(err.message).toBe('Seyren POST /api/checks answered 400');
     seyren.failNext(() => true, 10, 500);
     const id = seyren.addCheckDirectly({
@@ -213,7 +243,7 @@ describe('SeyrenClient against the Seyren double', () => {
       subscriptions: [{ target: SECRET }],
     }).id;
     const errors = [
-      await caught(client.createCheck(newCheck('d', { subscriptions: [subscription(SECRET)] }))),
+      await caught(client.createCheck(newCheck('d', { subscriptions: [subscription(SECRET)] }), isOurs)),
       await caught(client.updateCheck(seyren.checks.get(id) as SeyrenCheck)),
       await caught(client.createSubscription(id, subscription(SECRET))),
     ];
@@ -265,7 +295,7 @@ describe('SeyrenClient over nock', () => {
 
   it('treats a 201 without Location as an error', async () => {
     nock('http://seyren.test').post('/seyren/api/checks').reply(201, '');
-    await expect(makeClient().createCheck(newCheck('c'))).rejects.toThrow(
+    await expect(makeClient().createCheck(newCheck('c'), isOurs)).rejects.toThrow(
       'Seyren POST /api/checks answered 201: no Location header, so the new id is unknown',
     );
   });
@@ -275,7 +305,9 @@ describe('SeyrenClient over nock', () => {
       .post('/seyren/api/checks')
       .reply(400, `<html><body><h1>Bad target ${SECRET} for tok-abcdef</h1>\nsecond line</body></html>`);
     const client = makeClient({ auth: { header: 'X-Proxy-Token', value: 'tok-abcdef' } });
-    const err = await caught(client.createCheck(newCheck('c', { subscriptions: [subscription(SECRET)] })));
+    const err = await caught(
+      client.createCheck(newCheck('c', { subscriptions: [subscription(SECRET)] }), isOurs),
+    );
     expect(err.message).toBe('Seyren POST /api/checks answered 400: Bad target [redacted] for [redacted]');
     expect(log.lines.join('\n')).not.toMatch(/PD-SECRET|tok-abcdef/);
   });

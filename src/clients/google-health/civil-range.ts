@@ -7,7 +7,7 @@ export interface CivilRange {
   end: string;
 }
 
-/** dailyRollUp range limits (docs/health-sources.md §2.5): 14 days for these types, 90 for every other. */
+/** dailyRollUp range limits (the DailyRollUpDataPointsRequest range): 14 days for these types, 90 for every other. */
 const ROLLUP_14_DAY_TYPES = new Set([
   'heart-rate',
   'total-calories',

@@ -8,6 +8,7 @@ import {
   type TimeoutPolicy,
 } from 'cockatiel';
 import { addDays } from '../../util/civil-date';
+import { systemClock, type Clock } from '../../util/clock';
 import { silentLogger, type Logger } from '../../util/log';
 import { civilChunks, civilDateTime, rollupMaxDays, type CivilRange } from './civil-range';
 import {
@@ -19,18 +20,21 @@ import {
   redact,
   type GoogleHealthErrorDetails,
 } from './errors';
-import { resiliencePolicy } from './resilience';
+import { DEFAULT_REQUESTS_PER_MINUTE, RequestBudgetPolicy } from './request-budget';
+import { resiliencePolicy, retrySchedules } from './resilience';
 
 export * from './civil-range';
 export * from './errors';
+export { DEFAULT_REQUESTS_PER_MINUTE, GOOGLE_REQUESTS_PER_MINUTE_PER_USER } from './request-budget';
 
 /**
- * A thin client for the Google Health API v4 (docs/health-sources.md §2): list data points (one page or
- * all of them), roll them up per civil day, read the user's settings. It adds what a cron job needs around
- * each call and nothing else: a timeout per attempt, retries of 429/503/504 and dropped connections with
- * exponential backoff and jitter (or exactly the `Retry-After` Google asks for), and a circuit breaker so an
- * API that is down is not hammered by every remaining request of the run. Bodies are returned raw as well as
- * parsed, so the caller can archive exactly what Google said before deriving anything from it.
+ * A thin client for the Google Health API v4 (docs/google-health-api.md): list or reconcile data points (one
+ * page or all of them), roll them up per civil day, read the user's settings. It adds what a cron job needs
+ * around each call and nothing else: a per-user request budget shared by parallel calls, a timeout per
+ * attempt, retries of transient failures with exponential backoff and jitter (or exactly the `Retry-After`
+ * Google asks for), and a circuit breaker so an API that is down is not hammered by every remaining request of
+ * the run (resilience.ts). Bodies are returned raw as well as parsed, so the caller can archive exactly what
+ * Google said before deriving anything from it.
  */
 
 export interface GoogleHealthClientOptions {
@@ -45,13 +49,22 @@ export interface GoogleHealthClientOptions {
   onUnauthorized?: () => Promise<unknown>;
   /** Per attempt; each retry gets a fresh one. */
   timeoutMs?: number;
-  /** Retries after the first attempt, for transient failures only. */
+  /** Caps the retries of every kind of transient failure (default: the schedules of resilience.ts). */
   retries?: number;
-  /** First backoff delay; later ones grow exponentially with decorrelated jitter up to retryMaxDelayMs. */
+  /** Overrides the first backoff delay of every schedule (tests make it ~1 ms). */
   retryBaseDelayMs?: number;
+  /** Overrides the longest backoff delay of every schedule. */
   retryMaxDelayMs?: number;
   /** A longer `Retry-After` (a daily quota, say) is not waited for: the call fails and says so. */
   maxRetryAfterMs?: number;
+  /** The per-user request budget (default 120/min); ignored when `budget` is given. */
+  requestsPerMinute?: number;
+  /** A budget shared with other clients of the same user. */
+  budget?: RequestBudgetPolicy;
+  /** Time for pacing and backoff waits; tests replay long runs in virtual time. */
+  clock?: Clock;
+  /** [0, 1) for the backoff jitter. */
+  random?: () => number;
   /** Consecutive transient failures (across calls) that open the circuit. */
   breakerThreshold?: number;
   /** How long an open circuit fails calls without sending them, before one is let through as a test. */
@@ -65,6 +78,12 @@ export interface ListQuery {
   pageSize?: number;
   pageToken?: string;
 }
+
+/**
+ * `list` returns the raw points of every data source (a watch and a phone both counting the same minutes);
+ * `reconcile` returns one de-duplicated stream, the one Google recommends for reading a user's data.
+ */
+export type ListMethod = 'list' | 'reconcile';
 
 /** One answer as received, for the archive; `request` says which call it answered. */
 export interface RawResponse {
@@ -108,6 +127,8 @@ export class GoogleHealthClient {
   private readonly halfOpenAfterMs: number;
   private readonly perAttemptTimeout: TimeoutPolicy;
   private readonly policy: IPolicy;
+  /** The request budget every attempt of this client starts within. */
+  readonly budget: RequestBudgetPolicy;
   private lastFailure: GoogleHealthError | undefined;
   private readonly secrets: string[] = [];
 
@@ -127,13 +148,21 @@ export class GoogleHealthClient {
       headers: { Accept: 'application/json' },
     });
     this.perAttemptTimeout = timeout(this.timeoutMs, TimeoutStrategy.Aggressive);
+    const clock = options.clock ?? systemClock;
+    this.budget =
+      options.budget ??
+      new RequestBudgetPolicy({
+        requestsPerMinute: options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
+        clock,
+      });
     this.policy = resiliencePolicy({
-      retries: options.retries ?? 4,
-      retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
-      retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
-      maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
+      schedules: retrySchedules(options),
+      maxRetryAfterMs: options.maxRetryAfterMs ?? 300_000,
       breakerThreshold: options.breakerThreshold ?? 5,
       breakerHalfOpenAfterMs: this.halfOpenAfterMs,
+      budget: this.budget,
+      clock,
+      random: options.random,
       logger: this.logger,
       baseUrl: this.baseUrl,
     });
@@ -155,13 +184,23 @@ export class GoogleHealthClient {
     return { ...res, timeZone };
   }
 
-  /** GET /users/me/dataTypes/{type}/dataPoints: one page. */
-  async list(type: string, query: ListQuery = {}): Promise<ListPage> {
+  /** GET /users/me/dataTypes/{type}/dataPoints: one page of raw points from every data source. */
+  list(type: string, query: ListQuery = {}): Promise<ListPage> {
+    return this.page('list', type, query);
+  }
+
+  /** GET /users/me/dataTypes/{type}/dataPoints:reconcile: one page of the de-duplicated stream. */
+  reconcile(type: string, query: ListQuery = {}): Promise<ListPage> {
+    return this.page('reconcile', type, query);
+  }
+
+  private async page(method: ListMethod, type: string, query: ListQuery): Promise<ListPage> {
     const params = new URLSearchParams();
     if (query.filter !== undefined) params.set('filter', query.filter);
     if (query.pageSize !== undefined) params.set('pageSize', String(query.pageSize));
     if (query.pageToken !== undefined) params.set('pageToken', query.pageToken);
-    const path = `/users/me/dataTypes/${encodeURIComponent(type)}/dataPoints`;
+    const suffix = method === 'reconcile' ? ':reconcile' : '';
+    const path = `/users/me/dataTypes/${encodeURIComponent(type)}/dataPoints${suffix}`;
     const res = await this.send({ method: 'GET', path, query: params });
     const parsed = this.parseObject(res);
     const { dataPoints = [], nextPageToken } = parsed;
@@ -174,19 +213,37 @@ export class GoogleHealthClient {
   }
 
   /**
-   * Every page, following nextPageToken until it is absent; onPage sees each page (raw body included) before
-   * the next is requested. Resolves to all data points, in the API's order (newest first).
+   * Every page of `list`, following nextPageToken until it is absent; onPage sees each page (raw body included)
+   * before the next is requested. Resolves to all data points, in the API's order (newest first).
    */
-  async listAll(
+  listAll(
     type: string,
     query: Omit<ListQuery, 'pageToken'> = {},
+    onPage?: OnResponse<ListPage>,
+  ): Promise<unknown[]> {
+    return this.allPages('list', type, query, onPage);
+  }
+
+  /** Every page of `reconcile`, as listAll. */
+  reconcileAll(
+    type: string,
+    query: Omit<ListQuery, 'pageToken'> = {},
+    onPage?: OnResponse<ListPage>,
+  ): Promise<unknown[]> {
+    return this.allPages('reconcile', type, query, onPage);
+  }
+
+  private async allPages(
+    method: ListMethod,
+    type: string,
+    query: Omit<ListQuery, 'pageToken'>,
     onPage?: OnResponse<ListPage>,
   ): Promise<unknown[]> {
     const points: unknown[] = [];
     const seen = new Set<string>();
     let pageToken: string | undefined;
     for (let index = 0; ; index++) {
-      const page = await this.list(type, { ...query, pageToken });
+      const page = await this.page(method, type, { ...query, pageToken });
       await onPage?.(page, index);
       points.push(...page.dataPoints);
       if (page.nextPageToken === undefined) return points;

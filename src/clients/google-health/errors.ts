@@ -1,6 +1,6 @@
 /**
  * What can go wrong talking to the Google Health API, as typed errors whose messages tell the user what to do
- * (docs/health-sources.md §2.5 and §3). Google answers errors in the google.rpc.Status envelope:
+ * (docs/google-health-api.md, "Errors"). Google answers errors in the google.rpc.Status envelope:
  *
  *   {"error": {"code": 400, "message": "…", "status": "FAILED_PRECONDITION",
  *              "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "ACCOUNT_NOT_LINKED"}]}}
@@ -34,8 +34,26 @@ export interface GoogleHealthErrorDetails {
   exitCode?: ExitCode;
 }
 
-/** Statuses worth another attempt: over quota, unavailable, deadline exceeded (docs/health-sources.md §2.5). */
-const RETRYABLE_STATUSES = new Set([429, 503, 504]);
+/**
+ * Why another attempt may succeed, which decides how long to keep trying:
+ *   throttled    429 RESOURCE_EXHAUSTED: over the per-user quota (Google asks for backoff with jitter); never an
+ *                outage, so it does not count towards opening the circuit breaker
+ *   unavailable  503 UNAVAILABLE, 504 DEADLINE_EXCEEDED (documented as transient), 502 from a proxy on the
+ *                way, a timeout or a dropped connection
+ *   internal     500: the docs are silent, live reports mention intermittent 500s on the sleep list; retried a
+ *                few times only, since a 500 that persists is a fault of this one request
+ */
+export type RetryClass = 'throttled' | 'unavailable' | 'internal';
+const RETRY_CLASS_BY_STATUS = new Map<number, RetryClass>([
+  [429, 'throttled'],
+  [500, 'internal'],
+  [502, 'unavailable'],
+  [503, 'unavailable'],
+  [504, 'unavailable'],
+]);
+
+/** The ErrorInfo reason of a 403 whose token lacks the scope of the request (the user unticked it). */
+export const SCOPE_INSUFFICIENT_REASON = 'ACCESS_TOKEN_SCOPE_INSUFFICIENT';
 /** Transport failures where another attempt can succeed (ENOTFOUND is a wrong URL, not a passing fault). */
 const RETRYABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -68,22 +86,35 @@ export class GoogleHealthError extends HealthlakeError {
     this.body = details.body;
   }
 
-  /** Another attempt may succeed: 429, 503, 504, a timeout or a dropped connection. */
+  /** Why another attempt may succeed; undefined when it cannot. */
+  get retryClass(): RetryClass | undefined {
+    if (this.kind === 'timeout') return 'unavailable';
+    if (this.kind === 'network')
+      return this.code !== undefined && RETRYABLE_CODES.has(this.code) ? 'unavailable' : undefined;
+    return this.kind === 'http' && this.status !== undefined
+      ? RETRY_CLASS_BY_STATUS.get(this.status)
+      : undefined;
+  }
+
+  /** Another attempt may succeed: 429, 500, 502, 503, 504, a timeout or a dropped connection. */
   get transient(): boolean {
-    if (this.kind === 'timeout') return true;
-    if (this.kind === 'network') return this.code !== undefined && RETRYABLE_CODES.has(this.code);
-    return this.kind === 'http' && this.status !== undefined && RETRYABLE_STATUSES.has(this.status);
+    return this.retryClass !== undefined;
   }
 
   /**
-   * Only this request is affected, so a reader may skip its part with a warning and go on: an unusable body or
-   * a request Google refused as such (400 INVALID_ARGUMENT, 404). Everything else (auth, an unlinked account,
-   * the legacy API, an API that stays down) would fail every other request too.
+   * Only this request is affected, so a reader may skip its part with a warning and go on: an unusable body, a
+   * request Google refused as such (400 INVALID_ARGUMENT, 404), or a 500 that outlasted its retries. Everything
+   * else (auth, an unlinked account, the legacy API, an API that stays down or keeps throttling) would fail
+   * every other request too.
    */
   get skippable(): boolean {
     if (this.kind === 'malformed') return true;
     if (this.kind !== 'http') return false;
-    return (this.status === 400 && this.rpcStatus !== 'FAILED_PRECONDITION') || this.status === 404;
+    return (
+      (this.status === 400 && this.rpcStatus !== 'FAILED_PRECONDITION') ||
+      this.status === 404 ||
+      this.status === 500
+    );
   }
 }
 
@@ -107,7 +138,38 @@ export class GoogleAuthError extends AuthRequiredError {
     this.rpcStatus = details.rpcStatus;
     this.rpcReason = details.rpcReason;
   }
+
+  /** A 403 for a scope the user did not grant: partial consent, which affects only the data of that scope. */
+  get scopeInsufficient(): boolean {
+    return this.status === 403 && this.rpcReason === SCOPE_INSUFFICIENT_REASON;
+  }
 }
+
+/**
+ * The consent was given, but by an account the Google Health API cannot serve. Only the user can fix it, in the
+ * Fitbit app and then with `healthlake auth`: exit code 6, like every "a human must re-consent" failure.
+ */
+export class GoogleAccountError extends HealthlakeError {
+  constructor(
+    message: string,
+    readonly request: string,
+    readonly status: number,
+  ) {
+    super(message, ExitCode.authRequired);
+  }
+}
+
+/**
+ * Google's remedy for `403 PERMISSION_DENIED "Could not mint UberMint from GaiaMint"` (Health API
+ * troubleshooting guide): a legacy Fitbit account consented instead of a Google Account. Removing and
+ * re-granting the app does not help; moving the Fitbit login to Google does.
+ */
+export const UBERMINT_REMEDY =
+  'a legacy Fitbit account gave the consent, not a Google Account. Fix it as Google describes: 1. sign out of ' +
+  'the Fitbit mobile app (Fitbit settings); 2. sign in to the Fitbit app again with "Continue with Google" (or ' +
+  '"Sign in with Google"); if it says you cannot use Fitbit with this Google Account, your e-mail is still a ' +
+  'legacy Fitbit account: move it to Google first (Fitbit help: move your Fitbit account to a Google Account); ' +
+  '3. run `healthlake auth` again and consent with that same Google Account';
 
 interface RpcStatus {
   message?: string;
@@ -154,7 +216,9 @@ export interface ErrorResponse {
 }
 
 /** The error for a non-2xx answer, with a message that says what to do about it. */
-export function errorFromResponse(res: ErrorResponse): GoogleHealthError | GoogleAuthError {
+export function errorFromResponse(
+  res: ErrorResponse,
+): GoogleHealthError | GoogleAuthError | GoogleAccountError {
   const { request, status } = res;
   const rpc = parseRpcStatus(res.body);
   const google = clip(redact(rpc.message ?? firstLine(res.body), res.secrets));
@@ -169,11 +233,37 @@ export function errorFromResponse(res: ErrorResponse): GoogleHealthError | Googl
       details,
     );
   }
-  if (status === 403 && rpc.reason !== 'SERVICE_DISABLED') {
+  if (status === 403 && /UberMint/i.test(res.body)) {
+    return new GoogleAccountError(
+      `the Google Health API answered ${request} with ${label} (Could not mint UberMint from GaiaMint): ` +
+        UBERMINT_REMEDY,
+      request,
+      status,
+    );
+  }
+  if (status === 403 && rpc.reason === SCOPE_INSUFFICIENT_REASON) {
     return new GoogleAuthError(
-      `the Google Health API answered ${request} with ${label}${said}. The authorisation lacks a Google ` +
-        'Health scope or was withdrawn; if `healthlake auth` does not help, remove healthlake at ' +
-        'https://myaccount.google.com/connections and authorise again',
+      `the Google Health API answered ${request} with ${label}: the consent does not include the scope this ` +
+        'request needs (it was unticked on the consent screen); run `healthlake auth` and tick every box',
+      details,
+    );
+  }
+  if (status === 403 && rpc.reason === 'SERVICE_DISABLED') {
+    const project = /"consumer"\s*:\s*"projects\/(\d+)"/.exec(res.body)?.[1];
+    const where = project
+      ? `https://console.cloud.google.com/apis/library/health.googleapis.com?project=${project}`
+      : 'Cloud console → APIs & Services → Library → Google Health API';
+    return new GoogleHealthError(
+      `Google Health API ${request} answered ${label}: the Google Health API is not enabled in the Cloud ` +
+        `project of the OAuth client. Enable it (${where}), wait a few minutes and run again.`,
+      { ...details, kind: 'http' },
+    );
+  }
+  if (status === 403) {
+    return new GoogleAuthError(
+      `the Google Health API answered ${request} with ${label}${said}. Google refuses this authorisation; ` +
+        'if `healthlake auth` does not help, remove healthlake at https://myaccount.google.com/connections ' +
+        'and authorise again',
       details,
     );
   }

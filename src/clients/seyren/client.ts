@@ -12,7 +12,16 @@ import {
 import type { HttpAuth } from '../../config/config';
 import { HealthlakeError } from '../../errors';
 import { silentLogger, type Logger } from '../../util/log';
-import type { NewCheck, NewSubscription, SeyrenCheck, SeyrenList, SeyrenSubscription } from './types';
+import {
+  CHECK_STATES,
+  type CheckState,
+  type NewCheck,
+  type NewSubscription,
+  type SeyrenAlert,
+  type SeyrenCheck,
+  type SeyrenList,
+  type SeyrenSubscription,
+} from './types';
 
 /**
  * A thin client for the Seyren 1.5.0 API (docs/seyren-api.md). It hides no semantics: it only
@@ -234,10 +243,12 @@ export class SeyrenClient {
 
   /**
    * POST /checks; resolves to the new id, read from `Location` (the body is empty). Seyren answers 500 for a
-   * duplicate name, so after a 500 or a connection lost mid-request the name is looked up: if the check exists,
-   * an earlier attempt created it and its id is returned. A lost request whose check does not exist is repeated.
+   * duplicate name, so after a 500 or a connection lost mid-request the name is looked up. A check of that name
+   * is adopted (its id returned, as if created) only when `isOurs` accepts it: an earlier attempt, or another
+   * run of the same tool, made it. Any other check of that name is someone else's, and the create fails,
+   * saying so. A lost request whose check does not exist is repeated.
    */
-  async createCheck(check: NewCheck): Promise<string> {
+  async createCheck(check: NewCheck, isOurs: (existing: SeyrenCheck) => boolean): Promise<string> {
     const secrets = targetsOf(check.subscriptions);
     const spec: RequestSpec = { method: 'POST', path: '/checks', body: check, secrets };
     return this.retryPolicies.create.execute(async () => {
@@ -250,12 +261,23 @@ export class SeyrenClient {
           this.logger.warn({ err: lookupErr.message }, 'name lookup after a failed create failed');
           return null;
         });
-        if (existing) {
+        if (existing && isOurs(existing)) {
           this.logger.warn(
             { id: existing.id, status: err.status, code: err.code },
-            'create failed; check exists',
+            'create failed; the check exists and is ours: adopted',
           );
           return existing.id;
+        }
+        if (existing) {
+          throw new SeyrenError({
+            method: 'POST',
+            path: '/api/checks',
+            status: err.status,
+            code: err.code,
+            detail:
+              `a check named ${JSON.stringify(check.name)} already exists (id ${existing.id}) and is not ` +
+              'managed by healthlake (its description lacks the marker); rename or delete it in Seyren',
+          });
         }
         if (existing === undefined && err.status === undefined) this.provenNotCreated.add(err);
         throw err;
@@ -323,6 +345,55 @@ export class SeyrenClient {
   async deleteSubscription(checkId: string, subscriptionId: string): Promise<void> {
     const path = `/checks/${encodeURIComponent(checkId)}/subscriptions/${encodeURIComponent(subscriptionId)}`;
     await this.send({ method: 'DELETE', path });
+  }
+
+  /**
+   * One page of alerts, newest first: GET /checks/{id}/alerts, or GET /alerts (every check) without `checkId`.
+   * `items` must be at least 1, because Seyren reads `items=0` as "no limit" and would send every alert at once.
+   * An unknown check id gives an empty page, not a 404. `total` counts every alert of the query, whatever the page.
+   */
+  async listAlerts(page: {
+    checkId?: string;
+    start: number;
+    items: number;
+  }): Promise<SeyrenList<SeyrenAlert>> {
+    const { checkId, start, items } = page;
+    if (!Number.isInteger(start) || start < 0 || !Number.isInteger(items) || items < 1) {
+      throw new HealthlakeError(
+        `refusing an alert page with start ${start} and items ${items}: start must be >= 0 and items >= 1 ` +
+          '(Seyren reads items=0 as "no limit")',
+      );
+    }
+    const path = checkId === undefined ? '/alerts' : `/checks/${encodeURIComponent(checkId)}/alerts`;
+    const query = new URLSearchParams({ start: String(start), items: String(items) }).toString();
+    const res = await this.send({ method: 'GET', path, query });
+    const list = this.parseJson<Partial<SeyrenList<unknown>> | null>(res, 'GET', path);
+    const fail = (detail: string) =>
+      new SeyrenError({ method: 'GET', path: `/api${path}`, status: res.status, detail });
+    if (!list || !Array.isArray(list.values) || typeof list.total !== 'number') {
+      throw fail('no "values" list and "total" count');
+    }
+    const values = list.values.map((raw, i) => {
+      const alert = alertFromWire(raw);
+      if (typeof alert === 'string') throw fail(`alert ${start + i}: ${alert}`);
+      return alert;
+    });
+    return { values, items: list.items ?? items, start: list.start ?? start, total: list.total };
+  }
+
+  /**
+   * DELETE /checks/{id}/alerts?before=…: deletes the check's alerts recorded before `before`. Without `before`
+   * Seyren deletes ALL of them, so it is required here. The time goes as ISO-8601 in UTC (Joda's DateTime.parse);
+   * URLSearchParams percent-encodes it, so an offset's `+` cannot reach Seyren as a space (which answers 404).
+   */
+  async deleteAlertsBefore(checkId: string, before: Date): Promise<void> {
+    if (Number.isNaN(before.getTime())) {
+      throw new HealthlakeError(
+        `refusing to delete alerts of Seyren check ${checkId}: invalid "before" time`,
+      );
+    }
+    const query = new URLSearchParams({ before: before.toISOString() }).toString();
+    await this.send({ method: 'DELETE', path: `/checks/${encodeURIComponent(checkId)}/alerts`, query });
   }
 
   private send(spec: RequestSpec): Promise<RawResponse> {
@@ -411,4 +482,38 @@ function mayHaveCreated(err: SeyrenError): boolean {
 
 function targetsOf(subscriptions: readonly { target?: string | null }[] | undefined): string[] {
   return (subscriptions ?? []).map((s) => s.target).filter((t): t is string => typeof t === 'string');
+}
+
+const STATES: ReadonlySet<string> = new Set(CHECK_STATES);
+
+/** A wire number: Jackson writes BigDecimal as a JSON number; a numeric string is accepted as well. */
+function wireNumber(value: unknown): number | null | undefined {
+  if (value === null || value === undefined) return null;
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** An alert record as typed data, or what is wrong with it. `targetHash` (MD5 bytes as UTF-8) is dropped. */
+export function alertFromWire(raw: unknown): SeyrenAlert | string {
+  if (typeof raw !== 'object' || raw === null) return 'not an object';
+  const o = raw as Record<string, unknown>;
+  if (typeof o.id !== 'string' || typeof o.checkId !== 'string') return 'no "id" and "checkId"';
+  if (typeof o.timestamp !== 'number' || !Number.isFinite(o.timestamp)) return 'no numeric "timestamp"';
+  if (!STATES.has(String(o.fromType)) || !STATES.has(String(o.toType))) return 'unknown "fromType"/"toType"';
+  const value = wireNumber(o.value);
+  const warn = wireNumber(o.warn);
+  const error = wireNumber(o.error);
+  if (value === undefined || warn === undefined || error === undefined)
+    return 'non-numeric value or threshold';
+  return {
+    id: o.id,
+    checkId: o.checkId,
+    target: typeof o.target === 'string' ? o.target : null,
+    value,
+    warn,
+    error,
+    fromType: o.fromType as CheckState,
+    toType: o.toType as CheckState,
+    timestamp: o.timestamp,
+  };
 }

@@ -106,3 +106,28 @@ export interface SeyrenList<T> {
   start: number;
   total: number;
 }
+
+/**
+ * An alert record as GET /api/checks/{id}/alerts and GET /api/alerts return it (Seyren 1.5.0 `Alert`): one per
+ * series and check run that was not OK→OK, so a series that stays WARN gets one every run (every minute by
+ * default), and its recovery gets one with `toType` OK. Unlike Check, thresholds and value are JSON NUMBERS here
+ * (BigDecimal, tiny values in exponent form such as `1.0E-7`), and the timestamp is epoch milliseconds. The
+ * wire also carries `targetHash`, the MD5 bytes of the series name decoded as UTF-8 (garbage): the client drops it.
+ */
+export interface SeyrenAlert {
+  /** 24-hex ObjectId. */
+  id: string;
+  checkId: string;
+  /** The series name (Graphite's `target` of the rendered series), not the check's target expression. */
+  target: string | null;
+  /** The value the run judged; null only for records Seyren did not write itself. */
+  value: number | null;
+  /** The check's thresholds at the time of the run. */
+  warn: number | null;
+  error: number | null;
+  /** The series' state before this run (OK when it had no alert before). */
+  fromType: CheckState;
+  toType: CheckState;
+  /** Epoch milliseconds of the run. */
+  timestamp: number;
+}

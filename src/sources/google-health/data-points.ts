@@ -1,5 +1,5 @@
 /**
- * Reading single Google Health API v4 data points (docs/health-sources.md §2.3) into the values a DayRecord needs.
+ * Reading single Google Health API v4 data points (docs/google-health-api.md) into the values a DayRecord needs.
  * Every function takes one point as `unknown`, because a point is only as trustworthy as the body it came in:
  * anything unusable is reported through `warn` and yields undefined, so one bad point costs that point only.
  *
@@ -120,6 +120,8 @@ export function readRestingRate(point: unknown, warn: Warn): { date: string; bpm
   if (!isRecord(resting)) return void warn('no "dailyRestingHeartRate" object; point skipped');
   const date = googleDate(resting.date);
   if (!date) return void warn(`date ${shown(resting.date)} is not a calendar date; point skipped`);
+  // A date without a value is a day Google has no resting rate for (not worn): no value, nothing wrong.
+  if (resting.beatsPerMinute === undefined) return undefined;
   const bpm = parseInt64(resting.beatsPerMinute);
   if (bpm === undefined || bpm < 0) {
     return void warn(`beatsPerMinute ${shown(resting.beatsPerMinute)} is not an int64; point skipped`);
@@ -182,7 +184,8 @@ function sleepLevels(stages: unknown, warn: Warn): SleepSegment[] | undefined {
 
 /**
  * A `sleep` point, keyed by its wake date (the civil date it ended on), as Fitbit's dateOfSleep was. Main sleep
- * is every sleep that is not a nap. The point's resource name is its id.
+ * is every sleep that is not a nap (`metadata.nap`; proto3 JSON leaves a false out). The point's resource name
+ * is its id: `name` on a listed point, `dataPointName` on a reconciled one.
  */
 export function readSleep(point: unknown, warn: Warn): { id?: string; log: SleepLog } | undefined {
   const sleep = isRecord(point) ? point.sleep : undefined;
@@ -202,6 +205,13 @@ export function readSleep(point: unknown, warn: Warn): { id?: string; log: Sleep
   if (start) log.startTime = fitbitLocalStamp(start);
   log.endTime = fitbitLocalStamp(end);
   log.levels = sleepLevels(sleep.stages, warn);
-  const name = isRecord(point) && typeof point.name === 'string' ? point.name : undefined;
+  const name = resourceName(point);
   return name === undefined ? { log } : { id: name, log };
+}
+
+/** `name` of a listed data point, `dataPointName` of a reconciled one; only identifiable types have one. */
+export function resourceName(point: unknown): string | undefined {
+  if (!isRecord(point)) return undefined;
+  const name = point.name ?? point.dataPointName;
+  return typeof name === 'string' && name !== '' ? name : undefined;
 }

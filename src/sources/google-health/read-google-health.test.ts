@@ -4,23 +4,31 @@ import path from 'node:path';
 import nock from 'nock';
 import { Archive } from '../../archive/archive';
 import { AuthRequiredError } from '../../auth/token-store';
-import { GoogleHealthClient, GoogleHealthError } from '../../clients/google-health/client';
+import {
+  GoogleAccountError,
+  GoogleHealthClient,
+  GoogleHealthError,
+} from '../../clients/google-health/client';
+import { ExitCode } from '../../errors';
 import { deriveDays } from '../../metrics/derive';
 import { addDays, civilDates } from '../../util/civil-date';
 import {
   API_ORIGIN,
+  errorBodies,
+  HEALTH_USER_ID,
   heartRatePoint,
   restingPoint,
   serveGoogleHealth,
   sleepPoint,
   type GoogleHealthData,
 } from '../../../test/support/google-health-fixtures';
+import { useNockOffline } from '../../../test/support/nock-offline';
 import { readGoogleHealth, resolveWindow } from './read-google-health';
 
 const ZONE = 'Europe/Berlin';
 // 2026-11-15 12:00 in Berlin (CET, +1).
 const NOW = Date.parse('2026-11-15T11:00:00Z');
-const HEART = '/v4/users/me/dataTypes/heart-rate/dataPoints';
+const HEART = '/v4/users/me/dataTypes/heart-rate/dataPoints:reconcile';
 const at = (local: string) => Date.parse(`${local}+01:00`);
 
 function emptyData(): GoogleHealthData {
@@ -39,24 +47,19 @@ function heartMorning(date: string): unknown[] {
 }
 
 let tmp: string;
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate();
-  nock.disableNetConnect();
-});
+useNockOffline();
 beforeEach(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'healthlake-gh-read-'));
 });
-afterEach(() => {
-  nock.cleanAll();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
-});
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const client = () =>
-  new GoogleHealthClient({ accessToken: async () => 'ya29.reader-test', retries: 1, retryBaseDelayMs: 1 });
+  new GoogleHealthClient({
+    accessToken: async () => 'ya29.reader-test',
+    retries: 1,
+    retryBaseDelayMs: 1,
+    requestsPerMinute: 60_000,
+  });
 const read = (range = { from: '2026-11-10', to: '2026-11-11' }) =>
   readGoogleHealth({ client: client(), range, archive: new Archive(tmp), now: () => NOW });
 const rawFile = (name: string) => path.join(tmp, 'raw', 'google-health', '2026-11-15', name);
@@ -152,9 +155,10 @@ describe('readGoogleHealth', () => {
     }
     const server = serveGoogleHealth(data);
     const result = await read({ from: dates[0] as string, to: dates[dates.length - 1] as string });
-    const sleepRequests = server.requests.filter((r) => r.path.endsWith('/sleep/dataPoints'));
-    expect(sleepRequests.map((r) => r.query.pageSize)).toEqual(['25', '25', '25']);
-    expect(sleepRequests.map((r) => r.query.pageToken !== undefined)).toEqual([false, true, true]);
+    // Three chunks of at most 14 days (28, 28 and 4 sessions): 2 + 2 + 1 pages of at most 25.
+    const sleepRequests = server.requests.filter((r) => r.path.endsWith('/sleep/dataPoints:reconcile'));
+    expect(sleepRequests.map((r) => r.query.pageSize)).toEqual(['25', '25', '25', '25', '25']);
+    expect(sleepRequests.filter((r) => r.query.pageToken !== undefined)).toHaveLength(2);
     for (const date of dates) {
       expect(
         result.days.get(date)?.sleeps?.map((s) => [s.dateOfSleep, s.isMainSleep, s.minutesAsleep]),
@@ -163,7 +167,7 @@ describe('readGoogleHealth', () => {
         [date, false, 10],
       ]);
     }
-    expect(fs.readdirSync(path.dirname(rawFile('x'))).filter((f) => f.startsWith('sleep-'))).toHaveLength(3);
+    expect(fs.readdirSync(path.dirname(rawFile('x'))).filter((f) => f.startsWith('sleep-'))).toHaveLength(5);
   });
 
   it('skips a point whose int64 is not a number, naming the request and the record', async () => {
@@ -187,23 +191,23 @@ describe('readGoogleHealth', () => {
     const result = await read();
     expect(result.warnings).toEqual([
       {
-        file: 'GET /users/me/dataTypes/daily-resting-heart-rate/dataPoints [daily-resting-heart-rate 2026-11-10..2026-11-11, page 1]',
+        file: 'GET /users/me/dataTypes/daily-resting-heart-rate/dataPoints:reconcile [daily-resting-heart-rate 2026-11-10..2026-11-11, page 1]',
         record: 0,
         message: 'beatsPerMinute "99999999999999999999" is not an int64; point skipped',
       },
       {
-        file: 'GET /users/me/dataTypes/heart-rate/dataPoints [heart-rate 2026-11-10, page 1]',
+        file: 'GET /users/me/dataTypes/heart-rate/dataPoints:reconcile [heart-rate 2026-11-10, page 1]',
         record: 0,
         message: 'beatsPerMinute "seventy" is not an int64; point skipped',
       },
       {
-        file: 'GET /users/me/dataTypes/sleep/dataPoints [sleep 2026-11-10..2026-11-11, page 1]',
-        record: 'users/me/dataTypes/sleep/dataPoints/n1',
+        file: 'GET /users/me/dataTypes/sleep/dataPoints:reconcile [sleep 2026-11-10..2026-11-11, page 1]',
+        record: `users/${HEALTH_USER_ID}/dataTypes/sleep/dataPoints/n1`,
         message: 'summary.minutesAsleep "n/a" is not an int64; sleep skipped',
       },
       {
         file: 'POST /users/me/dataTypes/steps/dataPoints:dailyRollUp [steps 2026-11-10..2026-11-11, page 1]',
-        record: 0,
+        record: 1, // newest first: 11-11, then 11-10
         message: 'steps.countSum "12x" of 2026-11-10 is not an int64; point skipped',
       },
     ]);
@@ -226,9 +230,9 @@ describe('readGoogleHealth', () => {
     const result = await read();
     expect(result.warnings).toEqual([
       {
-        file: 'GET /users/me/dataTypes/heart-rate/dataPoints [heart-rate 2026-11-10]',
+        file: 'GET /users/me/dataTypes/heart-rate/dataPoints:reconcile [heart-rate 2026-11-10]',
         message:
-          'Google Health API GET /users/me/dataTypes/heart-rate/dataPoints answered something unusable: the body is not JSON; skipped',
+          'Google Health API GET /users/me/dataTypes/heart-rate/dataPoints:reconcile answered something unusable: the body is not JSON; skipped',
       },
     ]);
     // Not half a day: page 1 alone would give a wrong average.
@@ -241,23 +245,7 @@ describe('readGoogleHealth', () => {
   });
 
   it('stops at an account that is not linked to Google Health', async () => {
-    nock(API_ORIGIN)
-      .get(HEART)
-      .query(true)
-      .reply(400, {
-        error: {
-          code: 400,
-          message: 'The account is not linked to Google Health.',
-          status: 'FAILED_PRECONDITION',
-          details: [
-            {
-              '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
-              reason: 'ACCOUNT_NOT_LINKED',
-              domain: 'googleapis.com',
-            },
-          ],
-        },
-      });
+    nock(API_ORIGIN).get(HEART).query(true).reply(400, errorBodies.accountNotLinked());
     serveGoogleHealth(emptyData());
     const err = await read().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GoogleHealthError);
@@ -265,43 +253,81 @@ describe('readGoogleHealth', () => {
   });
 
   it('stops with the auth error on a 401', async () => {
-    nock(API_ORIGIN)
-      .get('/v4/users/me/settings')
-      .reply(401, {
-        error: {
-          code: 401,
-          message: 'Request had invalid authentication credentials.',
-          status: 'UNAUTHENTICATED',
-        },
-      });
+    nock(API_ORIGIN).get('/v4/users/me/settings').reply(401, errorBodies.unauthenticated());
     const err = await read().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthRequiredError);
     expect((err as Error).message).toMatch(/run `healthlake auth`/);
   });
 
-  it('uses the host zone with a warning when the settings scope was not granted', async () => {
-    nock(API_ORIGIN)
-      .get('/v4/users/me/settings')
-      .reply(403, {
-        error: {
-          code: 403,
-          message: 'Request had insufficient authentication scopes.',
-          status: 'PERMISSION_DENIED',
-          details: [
-            {
-              '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
-              reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
-            },
-          ],
-        },
-      });
+  it('stops at the UberMint 403 with Google’s remedy, exit 6, whichever request met it', async () => {
+    nock(API_ORIGIN).get(HEART).query(true).reply(403, errorBodies.uberMint());
+    serveGoogleHealth(emptyData());
+    const err = await read().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GoogleAccountError);
+    expect((err as GoogleAccountError).exitCode).toBe(ExitCode.authRequired);
+    expect((err as Error).message).toMatch(
+      /Could not mint UberMint from GaiaMint\): a legacy Fitbit account/,
+    );
+    expect((err as Error).message).toMatch(/sign out of the Fitbit mobile app/);
+  });
+
+  it('a 403 on the settings is classified like any other: UberMint stops the read', async () => {
+    nock(API_ORIGIN).get('/v4/users/me/settings').reply(403, errorBodies.uberMint('message'));
+    serveGoogleHealth(emptyData());
+    const err = await read().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GoogleAccountError);
+  });
+
+  it('uses the host zone with a warning naming the scope when Google refuses the settings scope', async () => {
+    nock(API_ORIGIN).get('/v4/users/me/settings').reply(403, errorBodies.scopeInsufficient());
     const data = emptyData();
     data.stepsByDay.set('2026-11-10', '100');
     serveGoogleHealth(data);
     const result = await read();
-    expect(result.warnings).toHaveLength(1);
-    expect(result.warnings[0]?.message).toMatch(/403 PERMISSION_DENIED .*using the time zone/);
+    expect(result.warnings).toEqual([
+      {
+        file: 'Google consent',
+        record: 'settings.readonly',
+        message: expect.stringMatching(
+          /^the consent does not include settings\.readonly, so the time zone is the host's/,
+        ),
+      },
+    ]);
     expect(result.days.get('2026-11-10')?.steps).toBe(100);
+  });
+
+  it('partial consent met at runtime: a data type Google refuses is skipped, the rest read, the scope named', async () => {
+    const data = emptyData();
+    data.stepsByDay.set('2026-11-10', '100');
+    data.heartRate.push(...heartMorning('2026-11-10'));
+    data.sleep.push(
+      sleepPoint({
+        id: 'n1',
+        startMs: at('2026-11-09T23:30:00'),
+        segments: [{ level: 'deep', seconds: 3600 }],
+        minutesAsleep: '60',
+        timeZone: ZONE,
+      }),
+    );
+    // The token says nothing about scopes (unknown); Google refuses sleep, once, and is not asked again.
+    nock(API_ORIGIN)
+      .get('/v4/users/me/dataTypes/sleep/dataPoints:reconcile')
+      .query(true)
+      .reply(403, errorBodies.scopeInsufficient());
+    const server = serveGoogleHealth(data);
+    const result = await read();
+    expect(result.warnings).toEqual([
+      {
+        file: 'Google consent',
+        record: 'sleep.readonly',
+        message:
+          'the consent does not include sleep.readonly, so the sleep metrics are not collected; run ' +
+          '`healthlake auth` and tick every box on the consent screen to collect it',
+      },
+    ]);
+    expect(result.days.get('2026-11-10')).toMatchObject({ steps: 100, heart: { count: 33 } });
+    expect(result.days.get('2026-11-10')?.sleeps).toBeUndefined();
+    expect(server.requests.filter((r) => r.path.includes('/sleep/'))).toEqual([]);
   });
 
   it('reads the last 7 days up to today in the user zone by default, and nothing after today', async () => {

@@ -149,40 +149,66 @@ describe('generateSampleExport, default window', () => {
     ]);
   });
 
-  it('writes the classic layout with a profile that names the time zone', () => {
+  it('writes the classic layout with the periods real exports have, and a profile naming the zone', () => {
     const [profile] = parse(fs.readFileSync(path.join(sample.fitbitDir, 'Your Profile', 'Profile.csv')), {
       columns: true,
     }) as Array<Record<string, string>>;
     expect(profile!.timezone).toBe(ZONE);
+    // Heart rate: one file per local day worn (all but the unworn 09-07), named by that day.
     const heart = filesLike('heart_rate');
-    // One file per UTC day; local midnight of the first day is 22:00 UTC the evening before.
-    expect(heart[0]).toBe('heart_rate-2026-08-17.json');
-    expect(heart).toHaveLength(91);
-    expect(filesLike('steps')).toHaveLength(91);
-    expect(filesLike('sleep')).toEqual([
-      'sleep-2026-08-18.json',
-      'sleep-2026-09-01.json',
-      'sleep-2026-10-01.json',
-      'sleep-2026-11-01.json',
-    ]);
-    expect(filesLike('resting_heart_rate')).toHaveLength(4);
-    expect(sample.files).toBe(91 + 91 + 4 + 4 + 2);
+    expect(heart[0]).toBe('heart_rate-2026-08-18.json');
+    expect(heart).toHaveLength(89);
+    expect(heart).not.toContain('heart_rate-2026-09-07.json');
+    // Steps and sleep: one file per calendar month, named by its first day in the window.
+    const months = ['2026-08-18', '2026-09-01', '2026-10-01', '2026-11-01'];
+    expect(filesLike('steps')).toEqual(months.map((m) => `steps-${m}.json`));
+    expect(filesLike('sleep')).toEqual(months.map((m) => `sleep-${m}.json`));
+    // Resting heart rate: one file for the whole span.
+    expect(filesLike('resting_heart_rate')).toEqual(['resting_heart_rate-2026-08-18.json']);
+    expect(sample.files).toBe(89 + 4 + 4 + 1 + 2);
+  });
+
+  it('writes each heart-rate file from local midnight to local midnight, in UTC times (25 hours on 10-25)', () => {
+    const spans = filesLike('heart_rate').map((f) => {
+      const rows = readJson<HeartRow[]>(f);
+      return [f, utcStampToMs(rows[0]!.dateTime), utcStampToMs(rows[rows.length - 1]!.dateTime)] as const;
+    });
+    for (const [file, first, last] of spans) {
+      const date = file.slice('heart_rate-'.length, -'.json'.length);
+      const next = new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      // The zone's midnights: 22:00 UTC the evening before in summer (CEST), 23:00 in winter (CET).
+      const midnight = (d: string) => {
+        for (const h of [22, 23]) {
+          const t = Date.UTC(+d.slice(0, 4), +d.slice(5, 7) - 1, +d.slice(8, 10) - 1, h);
+          if (localDateOf(t) === d && localDateOf(t - 1000) !== d) return t;
+        }
+        throw new Error(`no midnight found for ${d}`);
+      };
+      expect(first).toBeGreaterThanOrEqual(midnight(date));
+      expect(first - midnight(date)).toBeLessThan(15_000);
+      expect(last).toBeLessThan(midnight(next));
+      expect(midnight(next) - last).toBeLessThan(30_000);
+    }
+    const dst = spans.find(([f]) => f === 'heart_rate-2026-10-25.json')!;
+    expect(dst[2] - dst[1]).toBeGreaterThan(24.9 * 3_600_000);
   });
 
   it('writes heart rate and steps with UTC timestamps in MM/DD/YY HH:MM:SS, steps as strings', () => {
     const stamp = /^\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d$/;
-    const heart = readJson<HeartRow[]>('heart_rate-2026-08-17.json');
+    const heart = readJson<HeartRow[]>('heart_rate-2026-08-18.json');
     expect(heart[0]!.dateTime).toMatch(/^08\/17\/26 22:00:0\d$/); // 00:00 CEST
     for (const row of heart.slice(0, 50)) {
       expect(row.dateTime).toMatch(stamp);
       expect(Number.isInteger(row.value.bpm)).toBe(true);
       expect([1, 2, 3]).toContain(row.value.confidence);
     }
-    const gaps = heart.slice(1).map((r, i) => utcStampToMs(r.dateTime) - utcStampToMs(heart[i]!.dateTime));
+    // The first hours (the night: no charging break) have a sample every 5-15 s.
+    const night = heart.slice(0, 500);
+    const gaps = night.slice(1).map((r, i) => utcStampToMs(r.dateTime) - utcStampToMs(night[i]!.dateTime));
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(5000);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(15000);
-    const steps = readJson<StepsRow[]>('steps-2026-11-10.json');
-    expect(steps[0]!.dateTime).toBe('11/10/26 00:00:00'); // 01:00 CET: the steps row of a minute, UTC
+    const steps = readJson<StepsRow[]>('steps-2026-11-01.json');
+    expect(steps[0]!.dateTime).toBe('10/31/26 23:00:00'); // 00:00 CET on 11-01: the month split at local midnight
     for (const row of steps) {
       expect(row.dateTime).toMatch(/^\d\d\/\d\d\/\d\d \d\d:\d\d:00$/);
       expect(typeof row.value).toBe('string');
@@ -207,7 +233,8 @@ describe('generateSampleExport, default window', () => {
     expect({ worn, steps, heart, sleep, restingHeartRate }).toEqual({ worn: false });
     const resting = readJson<
       Array<{ dateTime: string; value: { date: string; value: number; error: number } }>
-    >('resting_heart_rate-2026-09-01.json');
+    >('resting_heart_rate-2026-08-18.json');
+    expect(resting).toHaveLength(90);
     expect(resting.find((r) => r.value.date === '09/07/26')).toEqual({
       dateTime: '09/07/26 00:00:00',
       value: { date: '09/07/26', value: 0, error: 0 },
@@ -224,7 +251,7 @@ describe('generateSampleExport, default window', () => {
     const longest = Math.max(...times.slice(1).map((t, i) => t - times[i]!));
     expect(longest).toBeGreaterThanOrEqual(4 * 3_600_000);
     // 10:00–11:00 local is 08:00–09:00 UTC: steps rows for each minute.
-    const rows = readJson<StepsRow[]>('steps-2026-09-29.json').filter((r) =>
+    const rows = readJson<StepsRow[]>('steps-2026-09-01.json').filter((r) =>
       r.dateTime.startsWith('09/29/26 08:'),
     );
     expect(rows).toHaveLength(60);
@@ -314,7 +341,43 @@ describe('generateSampleExport determinism and options', () => {
     expect(treeHash(a.root)).toBe(treeHash(b.root));
     expect(treeHash(c.root)).not.toBe(treeHash(a.root));
     // Pinned, so that a change to the generator is deliberate: other tests cross-check its numbers.
-    expect(treeHash(a.root)).toBe('ca7e3f9d195961c79624859ada24a9bf97897073c8872731cd519c0d9d5bbae8');
+    expect(treeHash(a.root)).toBe('fba5d960ba32dc32e95dcc0dc2afd852ab37da0e649a1f5d45619ef6a33241e0');
+  });
+
+  it("writes a trip abroad as the watch does: those days between the other zone's midnights", () => {
+    const trip = generateSampleExport({
+      outDir: tmpDir(),
+      ...options,
+      travel: { from: '2026-10-23', to: '2026-10-26', timeZone: 'America/New_York' },
+    });
+    const byDate = new Map(trip.days.map((d) => [d.date, d]));
+    // Leaving Berlin: 10-22 runs from Berlin's midnight to New York's (24 + 6 hours).
+    expect(byDate.get('2026-10-22')).toMatchObject({ hours: 30, timeZone: ZONE });
+    expect(byDate.get('2026-10-23')).toMatchObject({ hours: 24, timeZone: 'America/New_York' });
+    // 10-25: Berlin's clocks go back, New York's do not (until November).
+    expect(byDate.get('2026-10-25')).toMatchObject({ hours: 24, timeZone: 'America/New_York' });
+    // Back: 10-26 runs from New York's midnight to Berlin's (24 - 5 hours after the change).
+    expect(byDate.get('2026-10-26')).toMatchObject({ hours: 19, timeZone: 'America/New_York' });
+    const globalDir = path.join(trip.fitbitDir, 'Global Export Data');
+    const rows = JSON.parse(
+      fs.readFileSync(path.join(globalDir, 'heart_rate-2026-10-24.json'), 'utf8'),
+    ) as HeartRow[];
+    // New York's midnight in summer time (UTC-4) is 04:00 UTC.
+    expect(rows[0]!.dateTime).toMatch(/^10\/24\/26 04:00:0\d$/);
+    expect(rows[rows.length - 1]!.dateTime).toMatch(/^10\/25\/26 03:59:[45]\d$/);
+    const logs = JSON.parse(
+      fs.readFileSync(path.join(globalDir, 'sleep-2026-10-20.json'), 'utf8'),
+    ) as SleepLogJson[];
+    // Sleep logs are in the local time of the night: waking in New York at 06:30-08:30 there.
+    const wake = logs.find((l) => l.dateOfSleep === '2026-10-24')!.endTime.slice(11, 16);
+    expect(wake >= '06:30' && wake <= '08:30').toBe(true);
+    expect(() =>
+      generateSampleExport({
+        outDir: tmpDir(),
+        ...options,
+        travel: { from: 'x', to: 'y', timeZone: 'Mars/Base' },
+      }),
+    ).toThrow(/travel needs dates.*\n?.*unknown travel zone|unknown travel zone/s);
   });
 
   it('rejects bad options and a directory that already holds an export', () => {

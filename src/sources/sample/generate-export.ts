@@ -1,36 +1,42 @@
 /**
- * A deterministic, realistic Fitbit export in the classic Takeout layout (docs/health-sources.md §4), plus a
- * working-days file, for tests, demos and benchmarks of the importer:
+ * A deterministic, realistic Fitbit export in the classic Takeout layout, with the file periods real exports
+ * have, plus a working-days file, for tests, demos and benchmarks of the importer:
  *
  *   <outDir>/Takeout/Fitbit/Global Export Data/
- *     heart_rate-<UTC date>.json          one file per UTC day, a sample every ~heartIntervalSeconds, UTC times
- *     steps-<UTC date>.json               one file per UTC day, one row per worn minute (value a string), UTC
- *     resting_heart_rate-<date>.json      one file per calendar month, one row per civil day (0 = not worn)
- *     sleep-<date>.json                   one file per calendar month of dateOfSleep, v1.2 logs, local times,
- *                                         newest first as the API returns them
+ *     heart_rate-<date>.json          one file per civil day the watch was worn: from the wearer's local
+ *                                     midnight to the next, in UTC times, a sample every ~heartIntervalSeconds
+ *     steps-<date>.json               one file per calendar month, split at local midnight: one row per worn
+ *                                     minute (value a string), UTC times
+ *     resting_heart_rate-<date>.json  one file for the whole window, one row per civil day (0 = not worn)
+ *     sleep-<date>.json               one file per calendar month of dateOfSleep, v1.2 logs, local times,
+ *                                     newest first as the API returns them
  *   <outDir>/Takeout/Fitbit/Your Profile/Profile.csv   (timezone Europe/Berlin)
  *   <outDir>/working-days.csv                          (date,worked)
  *
- * A file's date is the first date it holds, as in real exports; so heart_rate and steps files start with the
- * UTC day before the window (local midnight is 22:00 or 23:00 UTC the evening before). Files are written day
- * by day through a small buffer, so a year at 5 s (~0.6 GB) needs no more memory than a week.
+ * A file is named by the first date of its period (the window's first day for the first month). With `travel`,
+ * the person lives some days in another zone: those days run between that zone's midnights, as the watch's
+ * files do, while the profile keeps the home zone. Files are written day by day through a small buffer, so a
+ * year at 5 s (~0.6 GB) needs no more memory than a week.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../../errors';
 import { DatedJsonArrayFiles, exportRecord, heartRecord, stepsRecord } from './export-json';
-import type { DayKind } from './sample-calendar';
+import type { DayKind, SampleTravel } from './sample-calendar';
 import { sampleCalendar } from './sample-calendar';
 import { sampleDayPlan, type PlannedBlock, type SampleDayPlan } from './sample-day-plan';
 import { asleepMinutes, type SampleNight } from './sample-night';
 import { seededRandom } from './seeded-random';
 import { fitbitShortDate, fitbitUtcStamp, localClock, localIsoStamp } from './zoned-clock';
-import { civilDate, civilMs, isCivilDate, weekday } from '../../util/civil-date';
+import { civilMs, isCivilDate, weekday } from '../../util/civil-date';
+import { isValidTimeZone } from '../../util/timezone';
 
 export const SAMPLE_TIME_ZONE = 'Europe/Berlin';
 const DAY_MS = 86_400_000;
 // Bound once for the per-sample loop: under jest each lookup of a global like Math is slow (see seeded-random).
 const { floor, round } = Math;
+
+export type { SampleTravel };
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 
 export interface SampleExportOptions {
@@ -42,6 +48,8 @@ export interface SampleExportOptions {
   seed?: number;
   /** Mean spacing of heart-rate samples; each sample is jittered within the first half of its slot. */
   heartIntervalSeconds?: number;
+  /** Days lived in another zone (a trip), e.g. a month in America/New_York. */
+  travel?: SampleTravel;
 }
 
 /** What was generated for one civil day: the expected inputs of the daily metrics. */
@@ -50,8 +58,10 @@ export interface SampleDay {
   weekday: (typeof WEEKDAYS)[number];
   kind: DayKind;
   worked: 0 | 1;
-  /** 23 or 25 on a DST change. */
+  /** 23 or 25 on a DST change; another length on a day of travel (from one zone's midnight to another's). */
   hours: number;
+  /** The zone the day was lived in (its midnights are the day's bounds). */
+  timeZone: string;
   worn: boolean;
   /** Sum of the steps rows whose local time falls on the day; undefined when not worn. */
   steps?: number;
@@ -96,8 +106,8 @@ export interface SampleExport {
 }
 
 export function generateSampleExport(options: SampleExportOptions): SampleExport {
-  const { outDir, endDate = '2026-11-15', days = 90, seed = 42, heartIntervalSeconds = 10 } = options;
-  validate(endDate, days, seed, heartIntervalSeconds);
+  const { outDir, endDate = '2026-11-15', days = 90, seed = 42, heartIntervalSeconds = 10, travel } = options;
+  validate(endDate, days, seed, heartIntervalSeconds, travel);
   const fitbitDir = path.join(outDir, 'Takeout', 'Fitbit');
   const globalDir = path.join(fitbitDir, 'Global Export Data');
   if (fs.existsSync(globalDir) && fs.readdirSync(globalDir).length > 0) {
@@ -109,32 +119,31 @@ export function generateSampleExport(options: SampleExportOptions): SampleExport
   fs.mkdirSync(globalDir, { recursive: true });
   fs.mkdirSync(path.join(fitbitDir, 'Your Profile'), { recursive: true });
 
-  const cal = sampleCalendar(seed, SAMPLE_TIME_ZONE, endDate, days);
+  const cal = sampleCalendar(seed, SAMPLE_TIME_ZONE, endDate, days, travel);
   const heartFiles = new DatedJsonArrayFiles(globalDir, 'heart_rate');
   const stepsFiles = new DatedJsonArrayFiles(globalDir, 'steps');
   const sleepFiles = new DatedJsonArrayFiles(globalDir, 'sleep');
   const restingFiles = new DatedJsonArrayFiles(globalDir, 'resting_heart_rate');
   const summaries: SampleDay[] = [];
-  // A calendar month of sleep logs and resting rows is held, then written as one file.
-  let month: { firstDate: string; sleeps: string[]; resting: string[] } | undefined;
+  const resting: string[] = [];
+  // A calendar month of sleep logs is held, then written as one file.
+  let month: { firstDate: string; sleeps: string[] } | undefined;
   const flushMonth = (): void => {
-    if (!month) return;
-    if (month.sleeps.length > 0) sleepFiles.writeFile(month.firstDate, month.sleeps.reverse());
-    restingFiles.writeFile(month.firstDate, month.resting);
+    if (month && month.sleeps.length > 0) sleepFiles.writeFile(month.firstDate, month.sleeps.reverse());
     month = undefined;
   };
 
   try {
     for (const date of cal.dates) {
       if (month && month.firstDate.slice(0, 7) !== date.slice(0, 7)) flushMonth();
-      month ??= { firstDate: date, sleeps: [], resting: [] };
+      month ??= { firstDate: date, sleeps: [] };
       const plan = sampleDayPlan(cal, date);
-      const summary = summarise(plan);
-      summary.steps = writeSteps(plan, stepsFiles);
+      const summary = summarise(plan, cal.zoneOn(date));
+      summary.steps = writeSteps(plan, stepsFiles, month.firstDate);
       summary.heart = writeHeart(plan, heartFiles, seed, heartIntervalSeconds);
-      month.resting.push(restingRecord(plan));
+      resting.push(restingRecord(plan));
       if (plan.night.logged) {
-        const log = sleepLog(plan.night, seed, SAMPLE_TIME_ZONE);
+        const log = sleepLog(plan.night, seed, cal.zoneOn(plan.night.wakeDate));
         month.sleeps.push(exportRecord(log));
         summary.sleep = {
           logId: log.logId,
@@ -149,6 +158,7 @@ export function generateSampleExport(options: SampleExportOptions): SampleExport
       summaries.push(summary);
     }
     flushMonth();
+    restingFiles.writeFile(cal.startDate, resting);
   } finally {
     for (const w of [heartFiles, stepsFiles, sleepFiles, restingFiles]) w.close();
   }
@@ -180,8 +190,18 @@ export function generateSampleExport(options: SampleExportOptions): SampleExport
   };
 }
 
-function validate(endDate: string, days: number, seed: number, interval: number): void {
+function validate(
+  endDate: string,
+  days: number,
+  seed: number,
+  interval: number,
+  travel: SampleTravel | undefined,
+): void {
   const problems: string[] = [];
+  if (travel && (!isCivilDate(travel.from) || !isCivilDate(travel.to) || travel.from > travel.to)) {
+    problems.push(`travel needs dates from <= to, got ${travel.from}..${travel.to}`);
+  }
+  if (travel && !isValidTimeZone(travel.timeZone)) problems.push(`unknown travel zone "${travel.timeZone}"`);
   if (!isCivilDate(endDate)) problems.push(`endDate must be a calendar date YYYY-MM-DD, got "${endDate}"`);
   if (!Number.isInteger(days) || days < 1 || days > 3660) problems.push(`days must be 1..3660, got ${days}`);
   if (!Number.isSafeInteger(seed)) problems.push(`seed must be an integer, got ${seed}`);
@@ -191,11 +211,11 @@ function validate(endDate: string, days: number, seed: number, interval: number)
   if (problems.length > 0) throw new InputError(problems.map((message) => ({ message })));
 }
 
-function summarise(plan: SampleDayPlan): SampleDay {
+function summarise(plan: SampleDayPlan, timeZone: string): SampleDay {
   const block = (b: PlannedBlock | undefined) =>
     b && {
-      start: localClock(b.startUtc, SAMPLE_TIME_ZONE),
-      end: localClock(b.startUtc + b.minutes * 60_000, SAMPLE_TIME_ZONE),
+      start: localClock(b.startUtc, timeZone),
+      end: localClock(b.startUtc + b.minutes * 60_000, timeZone),
       minutes: b.minutes,
     };
   return {
@@ -204,6 +224,7 @@ function summarise(plan: SampleDayPlan): SampleDay {
     kind: plan.kind,
     worked: plan.worked ? 1 : 0,
     hours: plan.minutes / 60,
+    timeZone,
     worn: plan.worn.includes(1),
     restingHeartRate: plan.restingHeartRate,
     workout: block(plan.workout),
@@ -212,28 +233,14 @@ function summarise(plan: SampleDayPlan): SampleDay {
   };
 }
 
-/** The UTC date of an instant, cached per day: this runs for every sample. */
-function utcDateOf(): (instantMs: number) => string {
-  let day = NaN;
-  let text = '';
-  return (instantMs) => {
-    const d = floor(instantMs / DAY_MS);
-    if (d !== day) {
-      day = d;
-      text = civilDate(d * DAY_MS);
-    }
-    return text;
-  };
-}
-
-function writeSteps(plan: SampleDayPlan, files: DatedJsonArrayFiles): number | undefined {
-  const fileDate = utcDateOf();
+/** The day's steps rows go into the month's file (`fileDate`): monthly files split at local midnight. */
+function writeSteps(plan: SampleDayPlan, files: DatedJsonArrayFiles, fileDate: string): number | undefined {
   let sum: number | undefined;
   for (let m = 0; m < plan.minutes; m++) {
     if (!plan.worn[m]) continue;
     const instant = plan.startUtc + m * 60_000;
     const steps = plan.steps[m]!;
-    files.add(fileDate(instant), stepsRecord(fitbitUtcStamp(instant), steps));
+    files.add(fileDate, stepsRecord(fitbitUtcStamp(instant), steps));
     sum = (sum ?? 0) + steps;
   }
   return sum;
@@ -250,7 +257,6 @@ function writeHeart(
   interval: number,
 ): SampleDay['heart'] {
   const rnd = seededRandom(seed, `heart ${plan.date}`);
-  const fileDate = utcDateOf();
   const alpha = 1 - Math.exp(-interval / 40);
   const totalSeconds = plan.minutes * 60;
   let level = plan.targetBpm[0]!;
@@ -260,7 +266,6 @@ function writeHeart(
   let max = 0;
   let stampMinute = -1;
   let stampPrefix = '';
-  let stampFile = '';
   for (let slot = 0; slot * interval < totalSeconds; slot++) {
     const t = slot * interval + rnd.int(0, floor(interval / 2));
     if (t >= totalSeconds) break;
@@ -274,15 +279,14 @@ function writeHeart(
     const confidence = heartConfidence(plan.steps[m]! > 60 || bpm > 120, confidenceDraw);
     if (m !== stampMinute) {
       // Formatting a Date per sample dominated the run time; a minute's samples share all but the seconds
-      // (local midnight is a whole UTC minute in Europe/Berlin).
+      // (local midnight is a whole UTC minute in every zone).
       stampMinute = m;
-      const minuteStart = plan.startUtc + m * 60_000;
-      stampPrefix = fitbitUtcStamp(minuteStart).slice(0, -2);
-      stampFile = fileDate(minuteStart);
+      stampPrefix = fitbitUtcStamp(plan.startUtc + m * 60_000).slice(0, -2);
     }
     const seconds = t % 60;
+    // The day's file: its samples run from the wearer's local midnight to the next (a day off wrist has none).
     files.add(
-      stampFile,
+      plan.date,
       heartRecord(stampPrefix + (seconds < 10 ? `0${seconds}` : seconds), bpm, confidence),
     );
     sum += bpm;

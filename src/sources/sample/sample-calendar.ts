@@ -29,9 +29,20 @@ const PUBLIC_HOLIDAYS = new Set([
 
 export type DayKind = 'workday' | 'weekend' | 'hike' | 'day-off';
 
+/** A stretch of days the sample person spends in another time zone (their profile keeps the home zone). */
+export interface SampleTravel {
+  /** First and last civil day (inclusive) lived in `timeZone`. */
+  from: string;
+  to: string;
+  timeZone: string;
+}
+
 export interface SampleCalendar {
   seed: number;
+  /** The home zone: the profile's. */
   timeZone: string;
+  /** The zone the person lives day D in (their watch's clock that day): the home zone unless travelling. */
+  zoneOn(date: string): string;
   startDate: string;
   endDate: string;
   /** Every civil date of the window, ascending. */
@@ -54,6 +65,7 @@ export function sampleCalendar(
   timeZone: string,
   endDate: string,
   days: number,
+  travel?: SampleTravel,
 ): SampleCalendar {
   const startDate = addDays(endDate, -(days - 1));
   const dates = Array.from({ length: days }, (_, i) => addDays(startDate, i));
@@ -72,6 +84,7 @@ export function sampleCalendar(
   return {
     seed,
     timeZone,
+    zoneOn: (date) => (travel && date >= travel.from && date <= travel.to ? travel.timeZone : timeZone),
     startDate,
     endDate,
     dates,

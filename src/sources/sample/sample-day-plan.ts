@@ -45,10 +45,14 @@ export interface SampleDayPlan {
 
 export function sampleDayPlan(cal: SampleCalendar, date: string): SampleDayPlan {
   const rnd = seededRandom(cal.seed, `day ${date}`);
-  const startUtc = dayStartUtc(date, cal.timeZone);
-  const minutes = Math.round((dayStartUtc(addDays(date, 1), cal.timeZone) - startUtc) / MINUTE_MS);
+  // A day runs from its midnight to the next day's, each in the zone lived that day: a day of travel is longer
+  // or shorter than 24 hours, as it is on the watch.
+  const zone = cal.zoneOn(date);
+  const next = addDays(date, 1);
+  const startUtc = dayStartUtc(date, zone);
+  const minutes = Math.round((dayStartUtc(next, cal.zoneOn(next)) - startUtc) / MINUTE_MS);
   const at = (clockMinute: number): number =>
-    Math.round((wallClockToUtc(date, clockMinute, cal.timeZone) - startUtc) / MINUTE_MS);
+    Math.round((wallClockToUtc(date, clockMinute, zone) - startUtc) / MINUTE_MS);
   const kind = dayKind(cal, date);
 
   // Resting heart rate drifts over a few weeks within 55–60.

@@ -26,11 +26,11 @@ export function sampleNight(cal: SampleCalendar, wakeDate: string): SampleNight 
   const rnd = seededRandom(cal.seed, `night ${wakeDate}`);
   // Workdays end 06:30–07:15, other days 07:30–08:30; 6.5–8 h from falling asleep to getting up.
   const wakeClock = isWorked(cal, wakeDate) ? rnd.int(390, 435) : rnd.int(450, 510);
-  const endUtc = wallClockToUtc(wakeDate, wakeClock, cal.timeZone);
+  const endUtc = wallClockToUtc(wakeDate, wakeClock, cal.zoneOn(wakeDate));
   let startUtc = endUtc - rnd.int(390, 480) * MINUTE_MS;
   // The watch goes back on at midnight after the unworn day, so that night's record starts then.
   if (cal.unwornDate !== undefined && wakeDate === addDays(cal.unwornDate, 1)) {
-    startUtc = Math.max(startUtc, dayStartUtc(wakeDate, cal.timeZone) + 10 * MINUTE_MS);
+    startUtc = Math.max(startUtc, dayStartUtc(wakeDate, cal.zoneOn(wakeDate)) + 10 * MINUTE_MS);
   }
   const segments = sleepStages(rnd, Math.round((endUtc - startUtc) / MINUTE_MS));
   const logged = wakeDate !== cal.unwornDate && wakeDate !== cal.noSleepLogDate;

@@ -7,6 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { MAX_RECORD_BYTES } from './json-size-guard';
 
 export function normaliseHeader(header: string): string {
   return header
@@ -24,11 +25,6 @@ export function findColumn(headers: readonly string[], names: readonly string[])
     if (index >= 0) return index;
   }
   return -1;
-}
-
-/** Index of the first header (in normal form) that `test` accepts; -1 when none does. */
-export function findColumnWhere(headers: readonly string[], test: (normalHeader: string) => boolean): number {
-  return headers.map(normaliseHeader).findIndex(test);
 }
 
 export interface CsvOutcome {
@@ -61,6 +57,8 @@ export function forEachCsvRecord(
       skip_empty_lines: true,
       trim: true,
       info: true,
+      // One absurdly long field or row (a damaged or hostile file) fails the file instead of filling memory.
+      max_record_size: MAX_RECORD_BYTES,
     });
     let count = 0;
     let settled = false;

@@ -1,10 +1,14 @@
-/** What the layout readers share: the data files they find and the context they read them into. */
-import type { LocalParts } from '../../util/timezone';
-import type { SourceWarning } from '../day-record';
-import type { DayAccumulator } from './day-accumulator';
-import type { ExportReader } from './locate';
+/** What the layout readers share: the data files of an export and the period each one covers. */
 
 export type DataKind = 'steps' | 'heart' | 'resting' | 'sleep';
+
+export type ExportLayout = 'classic-json' | 'google-csv';
+
+/** Civil dates YYYY-MM-DD, `to` exclusive; an undefined end is unbounded. */
+export interface CivilPeriod {
+  from?: string;
+  to?: string;
+}
 
 /** One data file of an export. */
 export interface DataFile {
@@ -15,24 +19,22 @@ export interface DataFile {
   date?: string;
 }
 
-export interface ReadContext {
-  reader: ExportReader;
-  days: DayAccumulator;
-  warnings: SourceWarning[];
-  /** The profile's IANA zone: civil dates are in it. */
-  timeZone: string;
-  /** Civil date and clock minute of a classic export timestamp (ms as parseFitbitDateTime gives it). */
-  toLocal: (fitbitMs: number) => LocalParts;
-  /** Civil date and clock minute of a true UTC instant (Google-era CSV). */
-  instantToLocal: (epochMs: number) => LocalParts;
+/** A data file with the civil days it covers by its name (see file-plan.ts). */
+export interface PlannedFile extends DataFile {
+  layout: ExportLayout;
+  /** Undefined when unknown (a misnamed file); `{}` for a file covering everything. */
+  period?: CivilPeriod;
+  /**
+   * Set for a file named like a data file of this kind but without a readable date (`steps-2026-9-3.json`):
+   * its records are read, to count them and to find the days they fall on, but never used.
+   */
+  misnamed?: string;
 }
 
-/** A finite number from a JSON number or a numeric string; undefined otherwise. */
-export function toNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value === 'string' && value.trim() !== '') {
-    const n = Number(value);
-    return Number.isFinite(n) ? n : undefined;
-  }
-  return undefined;
-}
+/** Human names of the kinds, for messages. */
+export const KIND_NAMES: Record<DataKind, string> = {
+  steps: 'steps',
+  heart: 'heart-rate',
+  resting: 'resting heart rate',
+  sleep: 'sleep',
+};

@@ -1,7 +1,16 @@
 /**
- * The Google-era CSV layout (2024–2026 exports). It is only partly documented (marked [unconfirmed] in the
- * docs/health-sources.md, section 4), so parsing is header-driven and tolerant. Assumptions, each a guess to revisit
- * against a real export:
+ * The Google-era CSV layout (2024–2026 exports), read when an export has no classic JSON files (real Takeouts
+ * carry both, and then the JSON family is read). Parsing is header-driven. The real header rows are:
+ *
+ *   Physical Activity_GoogleData/steps_YYYY-MM-DD.csv        timestamp,steps,data source
+ *   Physical Activity_GoogleData/heart_rate_YYYY-MM-DD.csv   timestamp,beats per minute,data source
+ *   Health Fitness Data_GoogleData/UserSleeps_YYYY-MM-DD.csv sleep_id,sleep_type,minutes_in_sleep_period,
+ *     minutes_after_wake_up,minutes_to_fall_asleep,minutes_asleep,minutes_awake,minutes_longest_awakening,
+ *     minutes_to_persistent_sleep,start_utc_offset,sleep_start,end_utc_offset,sleep_end,data_source,
+ *     algorithm_version,sleep_created,sleep_last_updated
+ *
+ * so a column is found by its exact name (in normal form), never by a word it contains:
+ * `minutes_to_fall_asleep` comes before `minutes_asleep`. Further rules:
  *
  * - Files are recognised by base name anywhere outside `Global Export Data/` (seen in
  *   `Physical Activity_GoogleData/` and `Health Fitness Data_GoogleData/`): `heart_rate_YYYY-MM-DD.csv`,
@@ -9,31 +18,27 @@
  *   `daily_resting_heart_rate*.csv`, `UserSleeps*.csv`. Any other file is ignored.
  * - The first row is the header. Columns are found by name in any order, compared case- and
  *   punctuation-insensitively (`beats per minute` = `beats_per_minute`); extra columns (`data source`) are
- *   ignored. A file whose headers are not recognised gets one warning naming it and its headers, and is
- *   skipped.
- * - Timestamps are ISO-8601 instants, UTC when they carry no designator (the exports write UTC). Heart-rate
- *   and step samples fall on the civil date and clock minute of that instant in the profile's zone;
- *   `exportTimezone` does not apply (it is about the classic JSON's ambiguous timestamps).
+ *   ignored. A file whose headers are not recognised is not read whole (its days are withheld, with a
+ *   warning naming it and its headers).
+ * - Timestamps are ISO-8601 instants, UTC when they carry no designator (the exports write UTC). Which day
+ *   a sample falls on is decided with the day windows, as for the classic layout.
  * - Resting heart rate: the date column holds either a bare date or a timestamp. A bare date, or a timestamp
  *   at exactly 00:00, is the civil day itself (daily values are stamped with their day); any other time of
  *   day is an instant and is converted to the profile's zone. 0 or an empty cell means not worn.
  * - Sleeps: start and end are instants. Local wall times use `start_utc_offset`/`end_utc_offset` when
  *   present (end falls back to start's), else an offset written in the timestamp, else the profile zone.
  *   `dateOfSleep` is the local date of the end, as Fitbit's. Main sleep comes from a main-sleep column
- *   (true/1/yes/main) when there is one, else the longest log of each dateOfSleep is the main one. This file
- *   has no stages: levels stay undefined without a warning per log (stage files are not confirmed, not read).
+ *   (true/1/yes/main) when there is one; the real file has none, so the flag stays undefined and the longest
+ *   log of the night is its main sleep (metrics/derive mainSleep, the one place of that rule). This file has
+ *   no stages: levels stay undefined without a warning per log (UserSleepStages is not read).
  */
 import { zoneClock } from '../../util/timezone';
 import type { SleepLog } from '../day-record';
-import {
-  findColumn,
-  findColumnWhere,
-  forEachCsvRecord,
-  parseIsoInstant,
-  parseUtcOffset,
-} from './csv-records';
-import { toNumber, type DataFile, type DataKind, type ReadContext } from './data-file';
-import { FileWarnings } from './file-warnings';
+import { BOUNDS, checkValue } from '../plausibility';
+import { findColumn, forEachCsvRecord, parseIsoInstant, parseUtcOffset } from './csv-records';
+import type { DataFile, DataKind, PlannedFile } from './data-file';
+import { FileReadBuilder, type FileRead, type RecordLimits } from './file-read';
+import type { ExportReader } from './locate';
 
 /** Marks a member as belonging to the Google-era layout (for choosing one family). */
 export const CSV_FOLDERS = ['Physical Activity_GoogleData/', 'Health Fitness Data_GoogleData/'] as const;
@@ -49,7 +54,7 @@ const CSV_PATTERNS: ReadonlyArray<[DataKind, RegExp]> = [
 export function googleCsvFiles(members: readonly string[]): DataFile[] {
   const files: DataFile[] = [];
   for (const member of members) {
-    if (member.startsWith('Global Export Data/')) continue;
+    if (member.startsWith('Global Export Data/') || member.startsWith('user-site-export/')) continue;
     const base = member.slice(member.lastIndexOf('/') + 1);
     for (const [kind, pattern] of CSV_PATTERNS) {
       const m = pattern.exec(base);
@@ -69,6 +74,8 @@ const RESTING_DATE = ['date', 'day', 'timestamp', 'time'];
 const RESTING_VALUE = ['beats per minute', 'bpm', 'resting heart rate', 'value'];
 const SLEEP_START = ['sleep start', 'sleep start time', 'start time', 'start'];
 const SLEEP_END = ['sleep end', 'sleep end time', 'end time', 'end'];
+/** By exact name only: `minutes_to_fall_asleep` also contains "asleep" and comes first in the real file. */
+const MINUTES_ASLEEP = ['minutes asleep'];
 const START_OFFSET = ['start utc offset', 'start offset', 'utc offset'];
 const END_OFFSET = ['end utc offset', 'end offset'];
 const MAIN_SLEEP = ['is main sleep', 'main sleep', 'mainsleep', 'is main'];
@@ -76,11 +83,9 @@ const SLEEP_ID = ['sleep id', 'log id', 'logid', 'id'];
 
 interface CsvFileReader {
   onRow(fields: string[], line: number): void;
-  /** Called once the whole file was read (or reading broke off). */
-  finish?(): void;
 }
 
-type ReaderFactory = (headers: string[], ctx: ReadContext, fw: FileWarnings) => CsvFileReader | undefined;
+type ReaderFactory = (headers: string[], b: FileReadBuilder, timeZone: string) => CsvFileReader | undefined;
 
 function cell(fields: string[], column: number): string {
   return column >= 0 ? (fields[column] ?? '') : '';
@@ -89,10 +94,10 @@ function cell(fields: string[], column: number): string {
 /** Heart-rate and step files share a shape: an instant and a number per row. */
 function sampleReader(
   valueNames: string[],
-  what: string,
-  add: (ctx: ReadContext, t: number, n: number) => void,
+  bound: (typeof BOUNDS)['heartRate' | 'stepsPerRecord'],
+  add: (b: FileReadBuilder, line: number, t: number, n: number) => void,
 ): ReaderFactory {
-  return (headers, ctx, fw) => {
+  return (headers, b) => {
     const timeCol = findColumn(headers, TIME);
     const valueCol = findColumn(headers, valueNames);
     if (timeCol < 0 || valueCol < 0) return undefined;
@@ -100,41 +105,38 @@ function sampleReader(
       onRow(fields, line) {
         const t = parseIsoInstant(cell(fields, timeCol));
         if (!t || !t.hasTime)
-          return fw.record(line, `timestamp "${cell(fields, timeCol)}" is not an ISO-8601 time; row skipped`);
-        const n = toNumber(cell(fields, valueCol));
-        if (n === undefined || n < 0)
-          return fw.record(line, `${what} "${cell(fields, valueCol)}" is not a number; row skipped`);
-        add(ctx, t.epochMs, n);
+          return b.skip(line, `timestamp "${cell(fields, timeCol)}" is not an ISO-8601 time; row skipped`);
+        const n = checkValue(cell(fields, valueCol), bound);
+        if (typeof n === 'string') return b.skip(line, `${n}; row skipped`, t.epochMs);
+        add(b, line, t.epochMs, n);
       },
     };
   };
 }
 
-const heartReader = sampleReader(HEART_VALUE, 'bpm', (ctx, t, bpm) => {
-  const { date, minuteOfDay } = ctx.instantToLocal(t);
-  ctx.days.addHeart(date, minuteOfDay, bpm);
-});
+const heartReader = sampleReader(HEART_VALUE, BOUNDS.heartRate, (b, line, t, bpm) =>
+  b.heartSample(line, t, bpm),
+);
+const stepsReader = sampleReader(STEPS_VALUE, BOUNDS.stepsPerRecord, (b, line, t, steps) =>
+  b.stepsSample(line, t, steps),
+);
 
-const stepsReader = sampleReader(STEPS_VALUE, 'step count', (ctx, t, steps) => {
-  ctx.days.addSteps(ctx.instantToLocal(t).date, steps);
-});
-
-const restingReader: ReaderFactory = (headers, ctx, fw) => {
+const restingReader: ReaderFactory = (headers, b, timeZone) => {
   const dateCol = findColumn(headers, RESTING_DATE);
   const valueCol = findColumn(headers, RESTING_VALUE);
   if (dateCol < 0 || valueCol < 0) return undefined;
+  const clock = zoneClock(timeZone);
   return {
     onRow(fields, line) {
       const when = parseIsoInstant(cell(fields, dateCol));
-      if (!when)
-        return fw.record(line, `date "${cell(fields, dateCol)}" is not an ISO-8601 date; row skipped`);
-      const date = when.atMidnight ? when.writtenDate : ctx.instantToLocal(when.epochMs).date;
+      if (!when) return b.skip(line, `date "${cell(fields, dateCol)}" is not an ISO-8601 date; row skipped`);
+      const date = when.atMidnight ? when.writtenDate : clock.localParts(when.epochMs).date;
       const raw = cell(fields, valueCol);
-      if (raw === '') return; // not worn, like 0
-      const bpm = toNumber(raw);
-      if (bpm === undefined || bpm < 0)
-        return fw.record(line, `resting heart rate "${raw}" is not a number; row skipped`);
-      ctx.days.setRestingHeartRate(date, bpm);
+      // Empty or 0: not worn, no value.
+      if (raw === '' || Number(raw) === 0) return b.restingRate(line, date, 0);
+      const bpm = checkValue(raw, BOUNDS.restingHeartRate);
+      if (typeof bpm === 'string') return b.skip(line, `${bpm}; row skipped`, date);
+      b.restingRate(line, date, bpm);
     },
   };
 };
@@ -148,32 +150,26 @@ function wallTime(epochMs: number, offsetMs: number): string {
   return new Date(epochMs + offsetMs).toISOString().slice(0, 23);
 }
 
-const sleepReader: ReaderFactory = (headers, ctx, fw) => {
+const sleepReader: ReaderFactory = (headers, b, timeZone) => {
   const startCol = findColumn(headers, SLEEP_START);
   const endCol = findColumn(headers, SLEEP_END);
-  const asleepCol = findColumnWhere(headers, (h) => h.split(' ').includes('asleep'));
+  const asleepCol = findColumn(headers, MINUTES_ASLEEP);
   if (startCol < 0 || endCol < 0 || asleepCol < 0) return undefined;
   const startOffsetCol = findColumn(headers, START_OFFSET);
   const endOffsetCol = findColumn(headers, END_OFFSET);
   const mainCol = findColumn(headers, MAIN_SLEEP);
   const idCol = findColumn(headers, SLEEP_ID);
-  const clock = zoneClock(ctx.timeZone);
-  // A sleeps file is small (a few logs a day); it is kept until the end to pick main sleeps by length.
-  const logs: Array<{ log: SleepLog; id: string }> = [];
+  const clock = zoneClock(timeZone);
 
   return {
     onRow(fields, line) {
       const start = parseIsoInstant(cell(fields, startCol));
       const end = parseIsoInstant(cell(fields, endCol));
       if (!start?.hasTime || !end?.hasTime) {
-        return fw.record(
+        return b.skip(
           line,
           `start "${cell(fields, startCol)}" or end "${cell(fields, endCol)}" is not an ISO-8601 time; sleep skipped`,
         );
-      }
-      const minutesAsleep = toNumber(cell(fields, asleepCol));
-      if (minutesAsleep === undefined || minutesAsleep < 0) {
-        return fw.record(line, `minutes asleep "${cell(fields, asleepCol)}" is not a number; sleep skipped`);
       }
       const startColumnOffset = parseUtcOffset(cell(fields, startOffsetCol));
       const startOffset = startColumnOffset ?? start.writtenOffsetMs ?? clock.offsetAt(start.epochMs);
@@ -183,32 +179,23 @@ const sleepReader: ReaderFactory = (headers, ctx, fw) => {
         end.writtenOffsetMs ??
         clock.offsetAt(end.epochMs);
       const endTime = wallTime(end.epochMs, endOffset);
+      const dateOfSleep = endTime.slice(0, 10);
+      const minutesAsleep = checkValue(cell(fields, asleepCol), BOUNDS.minutesAsleep);
+      if (typeof minutesAsleep === 'string')
+        return b.skip(line, `${minutesAsleep}; sleep skipped`, dateOfSleep);
       const log: SleepLog = {
-        dateOfSleep: endTime.slice(0, 10),
-        isMainSleep: mainCol >= 0 && parseBoolean(cell(fields, mainCol)),
+        dateOfSleep,
         minutesAsleep,
         startTime: wallTime(start.epochMs, startOffset),
         endTime,
         levels: undefined,
       };
+      if (mainCol >= 0) log.isMainSleep = parseBoolean(cell(fields, mainCol));
       // Without an id, the start instant identifies a log: the same night in two files is kept once.
-      logs.push({ log, id: cell(fields, idCol) || `start:${start.epochMs}` });
-    },
-    finish() {
-      if (mainCol < 0) markLongestAsMain(logs.map((entry) => entry.log));
-      for (const { log, id } of logs) ctx.days.addSleep(log, id);
+      b.sleepLog(line, log, cell(fields, idCol) || `start:${start.epochMs}`);
     },
   };
 };
-
-function markLongestAsMain(logs: SleepLog[]): void {
-  const longest = new Map<string, SleepLog>();
-  for (const log of logs) {
-    const best = longest.get(log.dateOfSleep);
-    if (!best || log.minutesAsleep > best.minutesAsleep) longest.set(log.dateOfSleep, log);
-  }
-  for (const log of longest.values()) log.isMainSleep = true;
-}
 
 const READERS: Record<DataKind, ReaderFactory> = {
   heart: heartReader,
@@ -217,38 +204,41 @@ const READERS: Record<DataKind, ReaderFactory> = {
   sleep: sleepReader,
 };
 
-const KIND_NAMES: Record<DataKind, string> = {
+const KIND_COLUMNS: Record<DataKind, string> = {
   heart: 'heart-rate (timestamp, beats per minute)',
   steps: 'steps (timestamp, steps)',
   resting: 'resting heart rate (date, beats per minute)',
-  sleep: 'sleeps (sleep_start, sleep_end, minutes asleep)',
+  sleep: 'sleeps (sleep_start, sleep_end, minutes_asleep)',
 };
 
-/** Reads one Google-era CSV file into the accumulator. Bad input becomes warnings; only bugs throw. */
-export async function readGoogleCsvFile(file: DataFile, ctx: ReadContext): Promise<void> {
-  const fw = new FileWarnings(file.member, ctx.warnings);
-  let reader: CsvFileReader | undefined;
-  const outcome = await forEachCsvRecord(ctx.reader.open(file.member), (fields, line) => {
-    if (reader) {
-      reader.onRow(fields, line);
+/** Reads one Google-era CSV file. Bad input becomes warnings and damage in the result; only bugs throw. */
+export async function readGoogleCsvFile(
+  reader: ExportReader,
+  file: PlannedFile,
+  limits: RecordLimits,
+  timeZone: string,
+): Promise<FileRead> {
+  const builder = new FileReadBuilder(file, limits);
+  let rows: CsvFileReader | undefined;
+  let headerProblem: string | undefined;
+  const outcome = await forEachCsvRecord(reader.open(file.member), (fields, line) => {
+    if (rows) {
+      builder.countRecord();
+      rows.onRow(fields, line);
       return true;
     }
-    reader = READERS[file.kind](fields, ctx, fw);
-    if (!reader) {
-      fw.problem(
-        `headers not recognised as a ${KIND_NAMES[file.kind]} file: ${fields.join(', ')}; file skipped`,
-      );
+    rows = READERS[file.kind](fields, builder, timeZone);
+    if (!rows) {
+      headerProblem = `headers not recognised as a ${KIND_COLUMNS[file.kind]} file: ${fields.join(', ')}`;
       return false;
     }
     return true;
   });
+  if (headerProblem) return builder.finish(headerProblem);
   if (outcome.error) {
     const where = outcome.line !== undefined ? `line ${outcome.line}` : `record ${outcome.count + 1}`;
-    fw.problem(
-      `unreadable from ${where} on (${outcome.error.message}); the rows before it were kept`,
-      outcome.line,
-    );
+    return builder.finish(`unreadable from ${where} on (${outcome.error.message})`);
   }
-  reader?.finish?.();
-  fw.finish();
+  if (outcome.count === 0) return builder.finish('the file is empty, expected a header row');
+  return builder.finish();
 }

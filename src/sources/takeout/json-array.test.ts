@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { forEachJsonArrayElement } from './json-array';
+import { JsonSizeGuard } from './json-size-guard';
 
 /** The text as a stream of `size`-byte chunks, so token boundaries fall everywhere. */
 function chunked(text: string, size: number): Readable {
@@ -63,8 +64,9 @@ describe('forEachJsonArrayElement', () => {
     expect(await collect('')).toEqual({
       values: [],
       count: 0,
-      error: 'not a JSON array (Parser has expected a value)',
+      error: 'the file is empty (0 bytes), expected a JSON array',
     });
+    expect((await collect('  \n')).error).toBe('not a JSON array (Parser has expected a value)');
     expect((await collect('nonsense')).error).toMatch(/^not a JSON array/);
     expect((await collect('[1, 2, x]')).values).toEqual([1, 2]);
     expect(await collect('[]')).toEqual({ values: [], count: 0 });
@@ -89,5 +91,36 @@ describe('forEachJsonArrayElement', () => {
         throw new Error('bug');
       }),
     ).rejects.toThrow('bug');
+  });
+
+  it('refuses a value or an element larger than the guard allows, without holding it, at any chunking', async () => {
+    const guard = () => new JsonSizeGuard(1000, 5000);
+    const long = 'x'.repeat(1500);
+    const run = async (text: string, size: number) => {
+      const values: unknown[] = [];
+      const outcome = await forEachJsonArrayElement(chunked(text, size), (v) => values.push(v), guard());
+      return { values, count: outcome.count, error: outcome.error?.message };
+    };
+    for (const size of [7, 100, 4096]) {
+      // A 1500-byte string in record 1.
+      expect(await run(`[{"a":"ok"},{"a":"${long}"},{"a":"late"}]`, size)).toEqual({
+        values: [{ a: 'ok' }],
+        count: 1,
+        error: expect.stringMatching(
+          /^a single value of record 1 is longer than .* \(at byte \d+\): refused$/,
+        ),
+      });
+      // A 1500-digit number, and a 1500-character key.
+      expect((await run(`[1,${'9'.repeat(1500)}]`, size)).error).toMatch(/value of record 1 is longer/);
+      expect((await run(`[{"${long}":1}]`, size)).error).toMatch(/value of record 0 is longer/);
+      // Escapes do not end a string early: 700 escaped quotes are 1400 bytes of one string.
+      expect((await run(`["${'\\"'.repeat(700)}"]`, size)).error).toMatch(/value of record 0 is longer/);
+      // Many small values making one huge element.
+      const big = `[{"a":[${Array.from({ length: 3000 }, () => '1').join(',')}]}]`;
+      expect((await run(big, size)).error).toMatch(/^record 0 is larger than .* \(at byte \d+\): refused$/);
+      // Up to the bounds, everything passes: the same values, many elements.
+      const fine = JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ s: 'y'.repeat(900), i })));
+      expect(await run(fine, size)).toMatchObject({ count: 50, error: undefined });
+    }
   });
 });

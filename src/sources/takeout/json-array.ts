@@ -10,6 +10,7 @@
 import type { Readable } from 'node:stream';
 import Assembler from 'stream-json/Assembler';
 import Parser from 'stream-json/Parser';
+import { JsonSizeGuard } from './json-size-guard';
 
 export interface JsonArrayOutcome {
   /** Elements handed to the callback; on failure, also the index of the first unreadable element. */
@@ -25,15 +26,17 @@ interface Token {
 
 /**
  * Calls `onElement` for each element of the JSON array `input` holds, in order. Never rejects for bad input:
- * a parse or read error ends the walk and is returned. An exception thrown by `onElement` (a bug, not bad
- * input) rejects.
+ * a parse or read error, or a value or element larger than JsonSizeGuard allows, ends the walk and is
+ * returned. An exception thrown by `onElement` (a bug, not bad input) rejects.
  */
 export function forEachJsonArrayElement(
   input: Readable,
   onElement: (value: unknown, index: number) => void,
+  guard: JsonSizeGuard = new JsonSizeGuard(),
 ): Promise<JsonArrayOutcome> {
   return new Promise((resolve, reject) => {
-    // Packed values only: one token per key/string/number instead of a token per piece of it.
+    // Packed values only: one token per key/string/number instead of a token per piece of it. Packing holds a
+    // whole value in memory, which the guard in front keeps small.
     const parser = new Parser({ packValues: true, streamValues: false });
     const assembler = new Assembler();
     let started = false;
@@ -43,8 +46,10 @@ export function forEachJsonArrayElement(
     const finish = (error?: Error, bug?: unknown): void => {
       if (settled) return;
       settled = true;
-      input.unpipe(parser);
+      input.unpipe(guard);
+      guard.unpipe(parser);
       input.destroy();
+      guard.destroy();
       parser.destroy();
       if (bug !== undefined) reject(bug);
       else resolve(error ? { count, error } : { count });
@@ -72,13 +77,16 @@ export function forEachJsonArrayElement(
         count++;
       }
     });
-    parser.on('error', (err: Error) =>
-      finish(started ? err : new Error(`not a JSON array (${err.message})`)),
-    );
+    parser.on('error', (err: Error) => {
+      if (started) finish(err);
+      else if (guard.bytes === 0) finish(new Error('the file is empty (0 bytes), expected a JSON array'));
+      else finish(new Error(`not a JSON array (${err.message})`));
+    });
     parser.on('end', () =>
       finish(started ? undefined : new Error('the file is empty, expected a JSON array')),
     );
     input.on('error', (err: Error) => finish(new Error(`cannot read the file: ${err.message}`)));
-    input.pipe(parser);
+    guard.on('error', (err: Error) => finish(err));
+    input.pipe(guard).pipe(parser);
   });
 }

@@ -1,6 +1,13 @@
 import type { Readable } from 'node:stream';
 import { openExport, type ExportReader } from './locate';
-import { makeExportFixture, type ExportFixture } from './takeout-fixture';
+import {
+  makeExportFixture,
+  setCompressionMethod,
+  tempFile,
+  zipBuffer,
+  zipEntryLocations,
+  type ExportFixture,
+} from './takeout-fixture';
 
 const FILES = {
   'Global Export Data/steps-2026-06-01.json': '[{"dateTime":"06/01/26 10:00:00","value":"12"}]',
@@ -74,5 +81,106 @@ describe('openExport', () => {
 
   it('names the zip and the Fitbit root inside it', async () => {
     expect(await withReader(takeout.zip, async (r) => r.root)).toBe(`${takeout.zip}!Takeout/Fitbit/`);
+  });
+});
+
+describe('openExport, the fitbit.com account export', () => {
+  const ACCOUNT = {
+    'user-site-export/steps-2019-04-17.json': '[]',
+    'user-profile/User-Profile.json': '{"timezone":"America/Chicago","offsetFromUTCMillis":-18000000}',
+  };
+
+  it('finds MyFitbitData/[<Name>/]user-site-export in a zip and in a folder, pointed at any level', async () => {
+    const expected = Object.keys(ACCOUNT).sort();
+    const plain = await makeExportFixture(ACCOUNT, 'MyFitbitData/');
+    const named = await makeExportFixture(ACCOUNT, 'MyFitbitData/JaneDoe/');
+    try {
+      for (const p of [
+        plain.dir,
+        plain.zip,
+        plain.fitbitDir,
+        named.dir,
+        named.zip,
+        `${named.dir}/MyFitbitData`,
+      ]) {
+        expect(await withReader(p, async (r) => r.list())).toEqual(expected);
+      }
+      expect(await withReader(named.zip, async (r) => r.root)).toBe(`${named.zip}!MyFitbitData/JaneDoe/`);
+    } finally {
+      plain.cleanup();
+      named.cleanup();
+    }
+  });
+});
+
+describe('openExport, damaged zips', () => {
+  const G = 'Takeout/Fitbit/Global Export Data/';
+  const content = '[{"dateTime":"06/01/26 10:00:00","value":"12"}]';
+
+  it('verifies each member against its CRC-32: a flipped byte makes the member unreadable', async () => {
+    const zip = await zipBuffer([{ name: `${G}steps-2026-06-01.json`, content, compress: false }]);
+    const at = zip.indexOf('"12"');
+    zip[at + 1] = '7'.charCodeAt(0); // "12" becomes "72": still valid JSON
+    const { file, cleanup } = tempFile('flipped.zip', zip);
+    try {
+      await withReader(file, async (reader) => {
+        await expect(text(reader.open('Global Export Data/steps-2026-06-01.json'))).rejects.toThrow(
+          /^CRC-32 mismatch: the zip records 0x[0-9a-f]{8}, the bytes give 0x[0-9a-f]{8} \(a corrupt member\)$/,
+        );
+      });
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('reports a member it cannot inflate or whose method it does not know as a stream error', async () => {
+    const zip = await zipBuffer([
+      { name: `${G}steps-2026-06-01.json`, content: content.repeat(50) },
+      { name: `${G}steps-2026-07-01.json`, content },
+    ]);
+    const [deflated, other] = zipEntryLocations(zip);
+    zip.fill(0xff, deflated!.dataStart + 2, deflated!.dataStart + 12);
+    setCompressionMethod(zip, other!, 12);
+    const { file, cleanup } = tempFile('corrupt.zip', zip);
+    try {
+      await withReader(file, async (reader) => {
+        await expect(text(reader.open('Global Export Data/steps-2026-06-01.json'))).rejects.toThrow();
+        await expect(text(reader.open('Global Export Data/steps-2026-07-01.json'))).rejects.toThrow(
+          /compression method/,
+        );
+      });
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('reads a name that appears twice once: identical copies are noted, differing ones cannot be trusted', async () => {
+    const zip = await zipBuffer([
+      { name: `${G}steps-2026-06-01.json`, content },
+      { name: `${G}steps-2026-06-01.json`, content },
+      { name: `${G}steps-2026-07-01.json`, content },
+      { name: `${G}steps-2026-07-01.json`, content: content.replace('12', '13') },
+      { name: 'Takeout/Fitbit/Your Profile/Profile.csv', content: 'id,timezone\nX,UTC\n' },
+    ]);
+    const { file, cleanup } = tempFile('duplicates.zip', zip);
+    try {
+      await withReader(file, async (reader) => {
+        expect(reader.list()).toEqual([
+          'Global Export Data/steps-2026-06-01.json',
+          'Global Export Data/steps-2026-07-01.json',
+          'Your Profile/Profile.csv',
+        ]);
+        expect(reader.duplicateEntries).toEqual([
+          { member: 'Global Export Data/steps-2026-06-01.json', identical: true },
+          { member: 'Global Export Data/steps-2026-07-01.json', identical: false },
+        ]);
+        expect(await text(reader.open('Global Export Data/steps-2026-06-01.json'))).toBe(content);
+        await expect(text(reader.open('Global Export Data/steps-2026-07-01.json'))).rejects.toThrow(
+          'the zip holds two different entries of this name; neither can be trusted',
+        );
+      });
+    } finally {
+      cleanup();
+    }
   });
 });

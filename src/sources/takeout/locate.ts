@@ -1,16 +1,20 @@
 /**
  * Finds the Fitbit root of an export, whatever the user pointed at, and reads its files the same way whether
  * they sit in a folder or in a zip. Accepted: a Google Takeout `.zip`; the folder holding `Takeout/`; the
- * `Takeout` folder; the `Fitbit` folder itself; a folder holding `Fitbit/` without `Takeout/`.
+ * `Takeout` folder; the `Fitbit` folder itself; a folder holding `Fitbit/` without `Takeout/`; and the older
+ * fitbit.com account export (`MyFitbitData/[<Name>/]user-site-export/`, as a zip or a folder, or pointed at
+ * `MyFitbitData` or its `<Name>` folder).
  *
  * A Fitbit root is recognised by its data folders (MARKER_FOLDERS), not by its name, so a renamed copy works
- * and an unrelated folder fails with a message saying what was expected.
+ * and an unrelated folder fails with a message saying what was expected. Zip members are read with their
+ * CRC-32 verified; a member name that appears twice is read once (the first entry).
  */
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { InputError } from '../../errors';
+import { failedStream, openZipMember } from './zip-member';
 
 /** Files of one export, by path relative to the Fitbit root with `/` separators. */
 export interface ExportReader {
@@ -22,17 +26,31 @@ export interface ExportReader {
   open(member: string): Readable;
   /** Releases the zip file descriptor; a folder has nothing to release. */
   close(): Promise<void>;
+  /**
+   * Zip entries whose name appeared before: the later one is not read. When its bytes differ (another CRC or
+   * size), the member cannot be trusted and opening it fails.
+   */
+  readonly duplicateEntries: ReadonlyArray<{ member: string; identical: boolean }>;
 }
 
-/** Folders that only a Fitbit root holds: the classic JSON layout and the Google-era CSV layout. */
+/** Folders that only a Fitbit root holds: the classic JSON layouts and the Google-era CSV layout. */
 export const MARKER_FOLDERS = [
   'Global Export Data',
   'Physical Activity_GoogleData',
   'Health Fitness Data_GoogleData',
+  'user-site-export',
 ] as const;
 
-/** Where, below what the user pointed at, the Fitbit root may be; tried in order. */
-const ROOT_CANDIDATES = ['', 'Fitbit/', 'Takeout/Fitbit/'] as const;
+/**
+ * Where, below what the user pointed at, the Fitbit root may be; tried in order. `*` is one folder of any name
+ * (the account export may put the user's name between `MyFitbitData` and `user-site-export`).
+ */
+const ROOT_CANDIDATES = ['', 'Fitbit/', 'Takeout/Fitbit/', 'MyFitbitData/', '*/', 'MyFitbitData/*/'] as const;
+
+function rootPattern(candidate: string): RegExp {
+  const escaped = candidate.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+');
+  return new RegExp(`^${escaped}$`);
+}
 
 function notAnExport(input: string, detail: string): InputError {
   return InputError.single(
@@ -59,18 +77,33 @@ async function isDirectory(p: string): Promise<boolean> {
   );
 }
 
+/** The folders a candidate names below `input` (a `*` is every subfolder there). */
+async function candidateRoots(input: string, candidate: string): Promise<string[]> {
+  const star = candidate.indexOf('*');
+  if (star < 0) return [path.join(input, candidate)];
+  const parent = path.join(input, candidate.slice(0, star));
+  const entries = await fs.readdir(parent, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()
+    .map((name) => path.join(parent, name));
+}
+
 async function openDirectory(input: string): Promise<ExportReader> {
   for (const candidate of ROOT_CANDIDATES) {
-    const root = path.join(input, candidate);
-    for (const marker of MARKER_FOLDERS) {
-      if (await isDirectory(path.join(root, marker))) {
-        const members = await listFiles(root);
-        return {
-          root,
-          list: () => members,
-          open: (member) => createReadStream(path.join(root, ...member.split('/'))),
-          close: async () => {},
-        };
+    for (const root of await candidateRoots(input, candidate)) {
+      for (const marker of MARKER_FOLDERS) {
+        if (await isDirectory(path.join(root, marker))) {
+          const members = await listFiles(root);
+          return {
+            root,
+            list: () => members,
+            open: (member) => createReadStream(path.join(root, ...member.split('/'))),
+            close: async () => {},
+            duplicateEntries: [],
+          };
+        }
       }
     }
   }
@@ -123,49 +156,45 @@ async function openZip(input: string): Promise<ExportReader> {
     zip.close();
     throw notAnExport(input, `broken zip: ${(err as Error).message}`);
   }
-  const prefix = ROOT_CANDIDATES.find((candidate) =>
-    entries.some((e) => MARKER_FOLDERS.some((marker) => e.fileName.startsWith(`${candidate}${marker}/`))),
-  );
+  // Every folder prefix a marker folder sits under, then the first in ROOT_CANDIDATES order that matches.
+  const prefixes = new Set<string>();
+  for (const e of entries) {
+    for (const marker of MARKER_FOLDERS) {
+      const at = e.fileName.indexOf(`${marker}/`);
+      if (at >= 0 && (at === 0 || e.fileName[at - 1] === '/')) prefixes.add(e.fileName.slice(0, at));
+    }
+  }
+  const prefix = ROOT_CANDIDATES.map(rootPattern)
+    .map((pattern) => [...prefixes].sort().find((p) => pattern.test(p)))
+    .find((p) => p !== undefined);
   if (prefix === undefined) {
     zip.close();
     throw notAnExport(input, 'no Fitbit data folder in the zip');
   }
   const byMember = new Map<string, yauzl.Entry>();
+  const duplicateEntries: Array<{ member: string; identical: boolean }> = [];
+  const conflicting = new Set<string>();
   for (const entry of entries) {
-    if (entry.fileName.startsWith(prefix)) byMember.set(entry.fileName.slice(prefix.length), entry);
+    if (!entry.fileName.startsWith(prefix)) continue;
+    const member = entry.fileName.slice(prefix.length);
+    const first = byMember.get(member);
+    if (!first) {
+      byMember.set(member, entry);
+      continue;
+    }
+    const identical = first.crc32 === entry.crc32 && first.uncompressedSize === entry.uncompressedSize;
+    duplicateEntries.push({ member, identical });
+    if (!identical) conflicting.add(member);
   }
   const members = [...byMember.keys()].sort();
   return {
     root: `${input}!${prefix}`,
     list: () => members,
-    open: (member) => openZipMember(zip, byMember.get(member), member),
+    open: (member) =>
+      conflicting.has(member)
+        ? failedStream('the zip holds two different entries of this name; neither can be trusted')
+        : openZipMember(zip, byMember.get(member), member),
     close: async () => zip.close(),
+    duplicateEntries,
   };
-}
-
-/**
- * yauzl opens a member asynchronously; the reader's contract is a stream now, so a PassThrough stands in and
- * is fed once the member's stream exists. Destroying the PassThrough (e.g. a parser gave up) destroys the
- * member stream too, so an abandoned member does not keep inflating.
- */
-function openZipMember(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined, member: string): Readable {
-  const out = new PassThrough();
-  if (!entry) {
-    process.nextTick(() => out.destroy(new Error(`${member}: no such member in the zip`)));
-    return out;
-  }
-  zip.openReadStream(entry, (err, stream) => {
-    if (err || !stream) {
-      out.destroy(err ?? new Error(`${member}: cannot open`));
-      return;
-    }
-    if (out.destroyed) {
-      stream.destroy();
-      return;
-    }
-    stream.on('error', (e) => out.destroy(e));
-    out.on('close', () => stream.destroy());
-    stream.pipe(out);
-  });
-  return out;
 }

@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { DayRecord, ProgressReporter, SourceResult } from '../day-record';
-import type { DataFile } from './data-file';
-import { readTakeout, selectFilesInRange } from './read-takeout';
+import { readTakeout } from './read-takeout';
 import {
   heartJson,
   makeExportFixture,
@@ -64,21 +63,29 @@ const SLEEP_LOGS = [
   },
 ];
 
-/** A classic export of a Berlin user: summer UTC→local shift, a DST fall-back day, resting 0, sleeps. */
+/**
+ * A classic export of a Berlin user, shaped like a real one: daily heart-rate files from local midnight to local
+ * midnight (UTC times), monthly steps and sleep files split at local midnight, one resting-rate file, and a
+ * DST fall-back day (25 hours).
+ */
 const CLASSIC_FILES: FitbitFiles = {
   'Your Profile/Profile.csv': profileCsv('Europe/Berlin'),
-  [`${G}steps-2026-06-01.json`]: stepsJson([
+  [`${G}steps-2026-06-15.json`]: stepsJson([
     ['2026-06-15T10:00:00', 100],
-    ['2026-06-30T21:59:00', 10], // 23:59 CEST on 06-30
-    ['2026-06-30T22:00:00', 5], // 00:00 CEST on 07-01
-    ['2026-06-30T23:30:00', 12], // 01:30 CEST on 07-01
+    ['2026-06-15T21:59:00', 10], // 23:59 CEST on 06-15
+    ['2026-06-15T22:00:00', 5], // 00:00 CEST on 06-16
+    ['2026-06-15T23:30:00', 12], // 01:30 CEST on 06-16
   ]),
   [`${G}steps-2026-07-01.json`]: stepsJson([['2026-07-01T08:00:00', 7]]),
-  [`${G}heart_rate-2026-06-30.json`]: heartJson([
-    ['2026-06-30T21:59:10', 60],
-    ['2026-06-30T21:59:40', 70],
-    ['2026-06-30T22:00:05', 80],
-    ['2026-06-30T23:30:00', 90],
+  [`${G}heart_rate-2026-06-15.json`]: heartJson([
+    ['2026-06-14T22:00:05', 60], // 00:00:05 CEST
+    ['2026-06-15T12:00:10', 70],
+    ['2026-06-15T21:59:55', 80], // 23:59:55 CEST
+  ]),
+  [`${G}heart_rate-2026-06-16.json`]: heartJson([
+    ['2026-06-15T22:00:05', 80],
+    ['2026-06-15T23:30:00', 90],
+    ['2026-06-16T21:59:50', 70],
   ]),
   [`${G}heart_rate-2026-10-25.json`]: heartJson([
     ['2026-10-24T22:00:00', 50], // 00:00 CEST
@@ -86,11 +93,11 @@ const CLASSIC_FILES: FitbitFiles = {
     ['2026-10-25T01:30:00', 80], // 02:30 CET: same clock minute
     ['2026-10-25T22:59:00', 70], // 23:59 CET
   ]),
-  [`${G}resting_heart_rate-2026-06-01.json`]: restingJson([
+  [`${G}resting_heart_rate-2026-06-15.json`]: restingJson([
     ['2026-06-15', 57.1],
     ['2026-06-16', 0],
   ]),
-  [`${G}sleep-2026-06-01.json`]: JSON.stringify(SLEEP_LOGS),
+  [`${G}sleep-2026-06-15.json`]: JSON.stringify(SLEEP_LOGS),
   // Files we do not read, some of them not even JSON: ignored silently.
   [`${G}weight-2026-06-01.json`]: '[{"logId":1,"weight":70}]',
   [`${G}calories-2026-06-01.json`]: 'not json at all',
@@ -99,9 +106,32 @@ const CLASSIC_FILES: FitbitFiles = {
 };
 
 const EXPECTED_DAYS: DayRecord[] = [
-  { date: '2026-06-15', steps: 100, restingHeartRate: 57.1 },
+  {
+    date: '2026-06-15',
+    steps: 110,
+    restingHeartRate: 57.1,
+    heart: {
+      sum: 210,
+      count: 3,
+      minutes: [
+        [0, 60, 1],
+        [840, 70, 1],
+        [1439, 80, 1],
+      ],
+    },
+  },
   {
     date: '2026-06-16',
+    steps: 17,
+    heart: {
+      sum: 240,
+      count: 3,
+      minutes: [
+        [0, 80, 1],
+        [90, 90, 1],
+        [1439, 70, 1],
+      ],
+    },
     sleeps: [
       {
         dateOfSleep: '2026-06-16',
@@ -142,19 +172,7 @@ const EXPECTED_DAYS: DayRecord[] = [
       },
     ],
   },
-  { date: '2026-06-30', steps: 10, heart: { sum: 130, count: 2, minutes: [[1439, 130, 2]] } },
-  {
-    date: '2026-07-01',
-    steps: 24,
-    heart: {
-      sum: 170,
-      count: 2,
-      minutes: [
-        [0, 80, 1],
-        [90, 90, 1],
-      ],
-    },
-  },
+  { date: '2026-07-01', steps: 7 },
   {
     date: '2026-10-25',
     heart: {
@@ -186,11 +204,12 @@ describe('readTakeout, classic JSON layout', () => {
     expect(result.timeZone).toBe('Europe/Berlin');
     expect(daysOf(result)).toEqual(EXPECTED_DAYS);
     expect([...result.days.keys()]).toEqual(EXPECTED_DAYS.map((d) => d.date));
-    expect(result.inputs).toBe(6);
+    expect(result.inputs).toBe(7);
+    expect(result.otherOffsetDays).toEqual([]);
     // Only the sleep without levels is worth a warning; unknown files are ignored silently.
     expect(result.warnings).toEqual([
       {
-        file: `${G}sleep-2026-06-01.json`,
+        file: `${G}sleep-2026-06-15.json`,
         record: '2001',
         message: expect.stringContaining('no levels'),
       },
@@ -226,33 +245,44 @@ describe('readTakeout, classic JSON layout', () => {
       range: { from: '2026-06-16', to: '2026-07-01' },
       progress,
     });
-    expect([...result.days.keys()]).toEqual(['2026-06-16', '2026-06-20', '2026-06-30', '2026-07-01']);
-    expect(result.days.get('2026-07-01')).toEqual(EXPECTED_DAYS[4]);
-    // heart_rate-2026-10-25 starts after to+1: not read.
-    expect(progress).toMatchObject({ total: 5, increments: 5, stopped: true });
-    expect(result.inputs).toBe(5);
+    expect([...result.days.keys()]).toEqual(['2026-06-16', '2026-06-20', '2026-07-01']);
+    expect(result.days.get('2026-06-16')).toEqual(EXPECTED_DAYS[1]);
+    // heart_rate-2026-10-25 cannot reach the range (nor the days its windows need): not read.
+    expect(progress).toMatchObject({ total: 6, increments: 6, stopped: true });
+    expect(result.inputs).toBe(6);
+  });
+
+  it("cuts days at the profile zone's midnights with exportTimezone 'profile' (here the same days)", async () => {
+    const result = await readTakeout({ path: fixture.dir, exportTimezone: 'profile' });
+    expect(daysOf(result)).toEqual(EXPECTED_DAYS);
   });
 
   it("reads steps and heart timestamps as local wall time with exportTimezone 'local'", async () => {
     const result = await readTakeout({
       path: fixture.dir,
       exportTimezone: 'local',
-      range: { from: '2026-06-30', to: '2026-07-01' },
+      range: { from: '2026-06-15', to: '2026-06-16' },
     });
-    expect(result.days.get('2026-06-30')).toEqual({
-      date: '2026-06-30',
-      steps: 27,
+    expect(result.days.get('2026-06-15')).toEqual({
+      date: '2026-06-15',
+      steps: 127,
+      restingHeartRate: 57.1,
       heart: {
-        sum: 300,
+        sum: 320,
         count: 4,
         minutes: [
-          [1319, 130, 2],
+          [720, 70, 1],
+          [1319, 80, 1],
           [1320, 80, 1],
           [1410, 90, 1],
         ],
       },
     });
-    expect(result.days.get('2026-07-01')).toEqual({ date: '2026-07-01', steps: 7 });
+    expect(result.days.get('2026-06-16')).toEqual({
+      date: '2026-06-16',
+      heart: { sum: 70, count: 1, minutes: [[1319, 70, 1]] },
+      sleeps: EXPECTED_DAYS[1]!.sleeps,
+    });
   });
 
   it('falls back to UTC with a warning when the profile has no time zone', async () => {
@@ -264,14 +294,17 @@ describe('readTakeout, classic JSON layout', () => {
     try {
       const result = await readTakeout({
         path: noProfile.dir,
-        range: { from: '2026-06-30', to: '2026-06-30' },
+        range: { from: '2026-06-15', to: '2026-06-16' },
       });
       expect(result.timeZone).toBe('UTC');
       expect(result.warnings[0]).toEqual({
         file: 'Your Profile/Profile.csv',
         message: expect.stringContaining('UTC'),
       });
-      expect(result.days.get('2026-06-30')?.steps).toBe(27);
+      // The heart-rate files still show where the wearer's days begin (22:00 UTC): those days are kept, and
+      // counted as cut at another offset than the (fallback) profile zone's.
+      expect(daysOf(result)).toEqual(EXPECTED_DAYS.slice(0, 2));
+      expect(result.otherOffsetDays).toEqual(['2026-06-15', '2026-06-16']);
     } finally {
       noProfile.cleanup();
     }
@@ -301,46 +334,5 @@ describe('readTakeout, both families present', () => {
     } finally {
       fixture.cleanup();
     }
-  });
-});
-
-describe('selectFilesInRange', () => {
-  const f = (kind: DataFile['kind'], date?: string): DataFile => ({
-    kind,
-    member: `${kind}-${date}`,
-    ...(date ? { date } : {}),
-  });
-  const files = [
-    f('heart', '2026-01-01'),
-    f('heart', '2026-02-01'),
-    f('heart', '2026-03-01'),
-    f('steps', '2026-01-01'),
-    f('sleep'),
-  ];
-
-  it('keeps a file that starts before `from` while the next one starts after it', () => {
-    expect(selectFilesInRange(files, { from: '2026-02-15', to: '2026-02-20' }).map((x) => x.member)).toEqual([
-      'heart-2026-02-01',
-      'steps-2026-01-01',
-      'sleep-undefined',
-    ]);
-  });
-
-  it('keeps the day before and after for the UTC→local shift', () => {
-    expect(selectFilesInRange(files, { from: '2026-03-01', to: '2026-02-28' }).map((x) => x.member)).toEqual([
-      'heart-2026-02-01',
-      'heart-2026-03-01',
-      'steps-2026-01-01',
-      'sleep-undefined',
-    ]);
-    expect(selectFilesInRange(files, { from: '2026-03-02' }).map((x) => x.member)).toEqual([
-      'heart-2026-03-01',
-      'steps-2026-01-01',
-      'sleep-undefined',
-    ]);
-  });
-
-  it('keeps everything without a range', () => {
-    expect(selectFilesInRange(files)).toHaveLength(5);
   });
 });

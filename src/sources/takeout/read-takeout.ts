@@ -1,12 +1,13 @@
 /**
- * The Takeout source: reads a Fitbit export (Google Takeout zip or folder) into normalised DayRecords.
+ * The Takeout source: reads a Fitbit export (Google Takeout zip or folder, or a fitbit.com account export)
+ * into normalised DayRecords.
  *
- * Files are read one at a time and streamed, samples folded into per-day totals as they pass, so memory
- * grows with the days in range, not with the export's size. Bad input never stops the import: each problem
- * becomes a SourceWarning and the rest is read.
+ * Two steps. Each data file is read on its own (readExportFile), streamed, into a FileRead: its samples as
+ * totals per UTC minute, its dated records, what was wrong with it. Then assembleDays puts every FileRead on
+ * civil days, cut where the wearer's days begin and end (day-windows.ts), and decides completeness for every
+ * day and input in one place (assemble-days.ts). Memory grows with the days in range, not with the export's
+ * size; bad input never stops the import.
  */
-import { wallParts, zoneClock, type LocalParts } from '../../util/timezone';
-import { addDays } from '../../util/civil-date';
 import { silentLogger, type Logger } from '../../util/log';
 import {
   silentProgress,
@@ -15,134 +16,125 @@ import {
   type SourceResult,
   type SourceWarning,
 } from '../day-record';
-import { classicFiles, readClassicFile } from './classic-json';
-import type { DataFile, DataKind, ReadContext } from './data-file';
-import { DayAccumulator } from './day-accumulator';
-import { googleCsvFiles, readGoogleCsvFile } from './google-csv';
-import { openExport } from './locate';
+import { assembleDays } from './assemble-days';
+import { readClassicFile } from './classic-json';
+import type { PlannedFile } from './data-file';
+import type { ExportTimezone } from './day-windows';
+import { planExport, recordLimits, selectFiles } from './file-plan';
+import type { FileRead } from './file-read';
+import { readGoogleCsvFile } from './google-csv';
+import { openExport, type ExportReader } from './locate';
 import { readProfileTimeZone } from './profile';
 
 export const SOURCE_NAME = 'takeout';
 
 export interface ReadTakeoutOptions {
-  /** A Takeout .zip, the folder holding Takeout/, the Takeout folder, or the Fitbit folder. */
+  /** A Takeout .zip, the folder holding Takeout/, the Takeout folder, the Fitbit folder, or MyFitbitData. */
   path: string;
-  /** Civil dates to keep (inclusive); everything else is skipped, whole files where possible. */
+  /** Civil dates to produce (inclusive); files that cannot matter for them are not read. */
   range?: DateRange;
   /**
-   * How to read the classic JSON's `MM/DD/YY HH:MM:SS` in steps and heart-rate files: as UTC, converted to
-   * the profile's zone (default), or as local wall time already. Parsers disagree; check against the app.
+   * Where days begin and end: 'wearer' (default) at the wearer's midnights as the heart-rate files show them,
+   * 'profile' at the profile zone's midnights, 'local' treating the export's times as wall-clock times.
    */
-  exportTimezone?: 'utc' | 'local';
+  exportTimezone?: ExportTimezone;
   progress?: ProgressReporter;
   logger?: Logger;
 }
 
-export type ExportLayout = 'classic-json' | 'google-csv';
+export interface TakeoutResult extends SourceResult {
+  /** Days with samples that were cut at another UTC offset than the profile zone's (the wearer was away). */
+  otherOffsetDays: string[];
+}
 
 /**
- * Drops files that cannot hold a record dated inside the range, judging by file-name dates only.
- *
- * A file's records start at its own date and end before the next file of the same kind starts (files are one
- * per day or per month, and the period length is not assumed). A UTC timestamp's civil date is at most one
- * day off its UTC date, hence the one-day margins. The last file of a kind has no known end and is kept
- * unless it starts too late. Undated files (CSV resting heart rate, sleeps) are always read.
+ * Reads one data file: the self-contained step of an import. It needs nothing from other files (its period
+ * comes from the plan), and its result is plain data.
  */
-export function selectFilesInRange(files: readonly DataFile[], range: DateRange = {}): DataFile[] {
-  const byKind = new Map<DataKind, DataFile[]>();
-  for (const file of files) {
-    if (file.date) byKind.set(file.kind, [...(byKind.get(file.kind) ?? []), file]);
-  }
-  const nextStart = new Map<DataFile, string>();
-  for (const list of byKind.values()) {
-    list.sort((a, b) => (a.date as string).localeCompare(b.date as string));
-    list.forEach((file, i) => {
-      const next = list[i + 1];
-      if (next?.date && next.date !== file.date) nextStart.set(file, next.date);
-    });
-  }
-  const latestStart = range.to !== undefined ? addDays(range.to, 1) : undefined;
-  return files.filter((file) => {
-    if (!file.date) return true;
-    if (latestStart !== undefined && file.date > latestStart) return false;
-    const end = nextStart.get(file);
-    // Records are before `end` (UTC), so their civil dates are at most `end`.
-    return !(range.from !== undefined && end !== undefined && end < range.from);
-  });
+export function readExportFile(reader: ExportReader, file: PlannedFile, timeZone: string): Promise<FileRead> {
+  const limits = recordLimits(file);
+  return file.layout === 'classic-json'
+    ? readClassicFile(reader, file, limits)
+    : readGoogleCsvFile(reader, file, limits, timeZone);
 }
 
-/** Picks the files of one family: classic JSON when it is there (the CSV copies overlap it), else CSV. */
-function chooseLayout(members: readonly string[]): {
-  layout: ExportLayout;
-  files: DataFile[];
-  ignored: number;
-} {
-  const classic = classicFiles(members);
-  const csv = googleCsvFiles(members);
-  if (classic.length > 0) return { layout: 'classic-json', files: classic, ignored: csv.length };
-  return { layout: 'google-csv', files: csv, ignored: 0 };
+function duplicateWarnings(reader: ExportReader): SourceWarning[] {
+  return reader.duplicateEntries.map(({ member, identical }) => ({
+    file: member,
+    message: identical
+      ? 'the zip holds this entry twice (the same bytes); the second is not read'
+      : 'the zip holds two entries of this name with different bytes; the file is treated as unreadable',
+  }));
 }
 
-export async function readTakeout(options: ReadTakeoutOptions): Promise<SourceResult> {
+export async function readTakeout(options: ReadTakeoutOptions): Promise<TakeoutResult> {
   const logger = options.logger ?? silentLogger;
   const progress = options.progress ?? silentProgress;
   const range = options.range ?? {};
+  const mode = options.exportTimezone ?? 'wearer';
   const reader = await openExport(options.path);
   try {
     const warnings: SourceWarning[] = [];
     const { timeZone, warning } = await readProfileTimeZone(reader);
     if (warning) warnings.push(warning);
+    warnings.push(...duplicateWarnings(reader));
 
-    const { layout, files: allFiles, ignored } = chooseLayout(reader.list());
-    if (ignored > 0) {
+    const plan = planExport(reader.list());
+    if (plan.ignoredCsvFiles > 0) {
       logger.info(
-        { root: reader.root, ignoredCsvFiles: ignored },
+        { root: reader.root, ignoredCsvFiles: plan.ignoredCsvFiles },
         'takeout: the export has both classic JSON and Google-era CSV files; importing the JSON family only (they overlap)',
       );
     }
-    if (allFiles.length === 0) {
+    if (plan.files.length === 0) {
       warnings.push({
         file: reader.root,
         message: 'no steps, heart-rate, resting heart rate or sleep files found',
       });
     }
-    const files = selectFilesInRange(allFiles, range);
+    const files = selectFiles(plan.files, range);
     logger.info(
       {
         root: reader.root,
-        layout,
+        layout: plan.layout,
         timeZone,
+        exportTimezone: mode,
         files: files.length,
-        skippedOutOfRange: allFiles.length - files.length,
+        skippedOutOfRange: plan.files.length - files.length,
       },
       'takeout: reading export',
     );
 
-    const clock = zoneClock(timeZone);
-    const instantToLocal = (epochMs: number): LocalParts => clock.localParts(epochMs);
-    const ctx: ReadContext = {
-      reader,
-      days: new DayAccumulator(range),
-      warnings,
-      timeZone,
-      toLocal: (options.exportTimezone ?? 'utc') === 'utc' ? instantToLocal : wallParts,
-      instantToLocal,
-    };
-    const readFile = layout === 'classic-json' ? readClassicFile : readGoogleCsvFile;
-
+    const reads = new Map<string, FileRead>();
     progress.start(files.length, SOURCE_NAME);
     try {
       for (const file of files) {
-        await readFile(file, ctx);
+        reads.set(file.member, await readExportFile(reader, file, timeZone));
         progress.increment();
       }
     } finally {
       progress.stop();
     }
 
-    const days = ctx.days.build();
-    logger.info({ days: days.size, warnings: warnings.length }, 'takeout: export read');
-    return { source: SOURCE_NAME, timeZone, days, warnings, inputs: files.length };
+    const assembled = assembleDays({ files, reads, allFiles: plan.files, range, timeZone, mode });
+    for (const file of files) warnings.push(...(reads.get(file.member)?.warnings ?? []));
+    warnings.push(...assembled.warnings);
+    logger.info(
+      {
+        days: assembled.days.size,
+        warnings: warnings.length,
+        otherOffsetDays: assembled.otherOffsetDays.length,
+      },
+      'takeout: export read',
+    );
+    return {
+      source: SOURCE_NAME,
+      timeZone,
+      days: assembled.days,
+      warnings,
+      inputs: files.length,
+      otherOffsetDays: assembled.otherOffsetDays,
+    };
   } finally {
     await reader.close();
   }

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { ZipFile } from 'yazl';
+import { readTakeout, type ReadTakeoutOptions, type TakeoutResult } from './read-takeout';
 
 /** File contents by path relative to the Fitbit root, e.g. `Global Export Data/steps-2026-06-01.json`. */
 export type FitbitFiles = Record<string, string>;
@@ -47,6 +48,84 @@ export async function makeExportFixture(
   };
 }
 
+export interface ZipEntrySpec {
+  name: string;
+  content: string | Buffer;
+  /** Deflate (default) or store the bytes as they are. */
+  compress?: boolean;
+}
+
+/** A zip of the entries in order, duplicates included, made with yazl. */
+export async function zipBuffer(entries: readonly ZipEntrySpec[]): Promise<Buffer> {
+  const zip = new ZipFile();
+  for (const e of entries) {
+    zip.addBuffer(Buffer.isBuffer(e.content) ? e.content : Buffer.from(e.content), e.name, {
+      compress: e.compress ?? true,
+    });
+  }
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export interface ZipEntryLocation {
+  name: string;
+  centralHeader: number;
+  localHeader: number;
+  dataStart: number;
+  compressedSize: number;
+}
+
+/** Where each entry's headers and data are, from the central directory (for damaging a zip on purpose). */
+export function zipEntryLocations(zip: Buffer): ZipEntryLocation[] {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  const entries: ZipEntryLocation[] = [];
+  for (let i = 0; i < count; i++) {
+    const nameLength = zip.readUInt16LE(at + 28);
+    const localHeader = zip.readUInt32LE(at + 42);
+    entries.push({
+      name: zip.toString('utf8', at + 46, at + 46 + nameLength),
+      centralHeader: at,
+      localHeader,
+      dataStart: localHeader + 30 + zip.readUInt16LE(localHeader + 26) + zip.readUInt16LE(localHeader + 28),
+      compressedSize: zip.readUInt32LE(at + 20),
+    });
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return entries;
+}
+
+/** Sets an entry's compression method (in both headers), e.g. 12 (bzip2), which no reader here supports. */
+export function setCompressionMethod(zip: Buffer, entry: ZipEntryLocation, method: number): void {
+  zip.writeUInt16LE(method, entry.localHeader + 8);
+  zip.writeUInt16LE(method, entry.centralHeader + 10);
+}
+
+/** A temporary file holding `bytes`; removed by the returned cleanup. */
+export function tempFile(name: string, bytes: Buffer): { file: string; cleanup(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'healthlake-zip-'));
+  const file = path.join(dir, name);
+  writeFileSync(file, bytes);
+  return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Reads a fixture export of `files` (as a folder, or its zip) with readTakeout, then removes it. */
+export async function readFixtureExport(
+  files: FitbitFiles,
+  options: Partial<ReadTakeoutOptions> & { kind?: 'dir' | 'zip' } = {},
+): Promise<TakeoutResult> {
+  const { kind = 'dir', ...readOptions } = options;
+  const fixture = await makeExportFixture(files);
+  try {
+    return await readTakeout({ path: kind === 'dir' ? fixture.dir : fixture.zip, ...readOptions });
+  } finally {
+    fixture.cleanup();
+  }
+}
+
 /** An ISO UTC time as the classic export writes it: `MM/DD/YY HH:MM:SS`. */
 export function fitbitTime(iso: string): string {
   const [date = '', time = ''] = iso.replace(/Z$/, '').split('T');
@@ -58,12 +137,20 @@ export function stepsJson(samples: Array<[string, number | string]>): string {
   return JSON.stringify(samples.map(([iso, value]) => ({ dateTime: fitbitTime(iso), value: String(value) })));
 }
 
-export function heartJson(samples: Array<[string, number | string]>): string {
+export function heartJson(samples: Array<[string, unknown]>): string {
   return JSON.stringify(
     samples.map(([iso, bpm]) => ({ dateTime: fitbitTime(iso), value: { bpm, confidence: 2 } })),
     null,
     1,
   );
+}
+
+/**
+ * Heart-rate samples of a whole day at UTC+0 as a real daily file has them: the first at 00:00:05, the last at
+ * 23:59:55 (so the file shows the day's span), `extra` in between, all at 60 bpm unless given.
+ */
+export function wholeDayHeart(date: string, extra: Array<[string, unknown]> = []): Array<[string, unknown]> {
+  return [[`${date}T00:00:05`, 60], ...extra, [`${date}T23:59:55`, 60]];
 }
 
 export function restingJson(days: Array<[string, number]>): string {
