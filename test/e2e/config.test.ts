@@ -22,6 +22,8 @@ interface Row {
 it('shows every setting, the ones users missed included, with value and source; secrets as (set)', async () => {
   const env = {
     HOME: dir,
+    // runCli points carbon at a closed port; an empty variable counts as unset, so the default shows
+    CARBON_PORT: '',
     SEYREN_URL: 'http://seyren.example:8080/seyren',
     SEYREN_USER: 'ops',
     SEYREN_PASSWORD: 'S3CRET-PASSWORD',

@@ -12,6 +12,9 @@ export interface CliResult {
 /**
  * Runs the built CLI (dist/, built by `npm test`'s pretest) as a user would, with a controlled environment:
  * only PATH and HOME are inherited, so a developer's own GRAPHITE_URL or SEYREN_URL never leaks into a test.
+ * The defaults of carbon, graphite-web and statsD are the local demo stack's ports (2003, 8080, 8125): a test
+ * that does not name its own gets port 9 (discard, closed on loopback) instead, so a demo stack running on the
+ * same machine never receives test points nor answers a test's read-back.
  */
 export function runCli(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -20,6 +23,9 @@ export function runCli(args: string[], env: Record<string, string> = {}, input?:
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/tmp',
         HEALTHLAKE_LOG_LEVEL: 'warn',
+        CARBON_PORT: '9',
+        GRAPHITE_URL: 'http://127.0.0.1:9',
+        STATSD_PORT: '9',
         ...env,
       },
       stdio: ['pipe', 'pipe', 'pipe'],
