@@ -20,4 +20,24 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // graphite-web's lenient offset grammar (`2hello` = 2 hours) is for the evaluator, which must read targets
+    // exactly as graphite-web does; everything a user types goes through the strict parsers of src/time.
+    files: ['src/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
+    ignores: ['src/evaluator/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/evaluator/time-offset'],
+              message:
+                'graphite-web offsets are for the evaluator only; use parseDuration & co. from src/time',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

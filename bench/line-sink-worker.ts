@@ -5,7 +5,7 @@ import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 /**
  * A stand-in for carbon's line receiver, in its own thread: it accepts TCP connections on 127.0.0.1, counts the
  * bytes and lines of each, hashes them (so two writers can be shown to deliver the same bytes) and discards
- * them. A real carbon-cache reads ≈ 280 k lines/s (shared/reference/graphite-stack.md) and would be the
+ * them. A real carbon-cache reads ≈ 280 k lines/s (docs/graphite-notes.md) and would be the
  * bottleneck; this sink costs almost nothing, so the writer's own cost is what a benchmark sees. In its own
  * thread, its CPU is not charged to the writer's event loop (carbon is another process in production).
  */

@@ -1,69 +1,43 @@
 import yargs, { type Argv } from 'yargs';
+import { COMMANDS } from './commands';
 import { ExitCode, HealthlakeError } from './errors';
-import { stackCommand } from './commands/stack';
-import { collectCommand } from './commands/collect';
-import { replayCommand } from './commands/replay';
-import { dashboardCommand } from './commands/dashboard';
-import { testChecksCommand } from './commands/test-checks';
-import { backtestCommand } from './commands/backtest';
-import { configCommand } from './commands/config';
-import { authCommand } from './commands/auth';
-import { renderChecksCommand } from './commands/render-checks';
-import { provisionChecksCommand } from './commands/provision-checks';
-import { statusCommand } from './commands/status';
-import { alertsCommand } from './commands/alerts';
+import { GLOBAL_OPTIONS, GLOBAL_OPTION_NAMES, type GlobalOptions } from './cli/global-options';
+import { usageMessage } from './cli/usage-message';
 
-/** Options every command accepts. */
-export interface GlobalOptions {
-  config?: string;
-  'log-level': string;
-}
-
+/** The healthlake command line: global options, every command of src/commands/index.ts, and completion. */
 export function buildCli(argv: string[]): Argv<GlobalOptions> {
-  return yargs(argv)
+  let cli = yargs(argv)
     .scriptName('healthlake')
     .usage(
       '$0 <command> [options]\n\nDaily health metrics into Graphite; anomaly checks into Seyren, as code.',
     )
-    .option('config', {
-      type: 'string',
-      describe: 'YAML config file with the same names as the environment variables (env wins)',
-      defaultDescription: '$HEALTHLAKE_CONFIG or ~/.config/healthlake/config.yaml',
-    })
-    .option('log-level', {
-      type: 'string',
-      choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
-      default: process.env.HEALTHLAKE_LOG_LEVEL ?? 'info',
-      describe: 'Log level of the structured (JSON) logs on stderr',
-    })
-    .command(collectCommand)
-    .command(replayCommand)
-    .command(stackCommand)
-    .command(provisionChecksCommand)
-    .command(renderChecksCommand)
-    .command(statusCommand)
-    .command(alertsCommand)
-    .command(testChecksCommand)
-    .command(backtestCommand)
-    .command(dashboardCommand)
-    .command(authCommand)
-    .command(configCommand)
-    .demandCommand(1, 'Name a command; see --help.')
+    // Option names stay as written (`dry-run`): no camelCase twins in the arguments or in error messages.
+    .parserConfiguration({ 'camel-case-expansion': false })
+    .options(GLOBAL_OPTIONS);
+  for (const command of COMMANDS) cli = cli.command(command);
+  return cli
+    .completion('completion', 'Print a bash/zsh completion script (healthlake completion >> ~/.bashrc)')
+    .demandCommand(1, 'name a command')
     .strict()
     .recommendCommands()
     .help()
     .alias('h', 'help')
     .version()
+    .group(GLOBAL_OPTION_NAMES, 'Global options:')
     .wrap(Math.min(120, process.stdout.columns || 100))
     .epilog(
-      'Exit codes: 0 ok, 1 failure, 2 changes pending (--dry-run --detailed-exitcode), 3 invalid input or usage, 4 missing component, 5 input skipped (collect), 6 run `healthlake auth`, 7 another collect is running; status: 10 a check WARN, 11 a check ERROR, 12 a check UNKNOWN, missing or stale.',
+      'Exit codes: 0 ok, 1 failure, 2 changes pending (--dry-run --detailed-exitcode), 3 invalid input or usage, 4 missing component, 5 input skipped (collect), 6 run `healthlake auth`, 7 another collect is running.',
     )
     .fail((msg, err) => {
-      if (err) throw err;
-      console.error(`${msg}\nRun "healthlake --help" for usage.`);
+      // A handler's own error (or a bug) goes to reportError; only yargs' parse and validation failures
+      // (YError, which also carries the message of a `coerce` that threw) are usage errors.
+      if (err && err.name !== 'YError') throw err;
       // Not 2: with --detailed-exitcode, 2 means "changes pending" and a cron wrapper must not confuse the two.
-      process.exit(ExitCode.invalidInput);
-    }) as Argv<GlobalOptions>;
+      throw new HealthlakeError(
+        usageMessage(msg ?? err?.message ?? 'invalid usage', argv, COMMANDS),
+        ExitCode.invalidInput,
+      );
+    });
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -3,9 +3,8 @@ import type { AlertEpisode } from '../backtest/timeline';
 import { SeyrenClient } from '../clients/seyren/client';
 import type { HttpAuth } from '../config/config';
 import type { Logger } from '../util/log';
-import { parseDurationOption } from '../util/time-point';
 import { InputError } from '../errors';
-import { formatDuration } from '../util/duration';
+import { formatDuration } from '../time';
 import { compareEpisodes, objectIdTime, type Comparison, type MissedReason } from './compare';
 import type { RecordedEpisode } from './episodes';
 import { readAlertHistory } from './history';
@@ -26,14 +25,13 @@ export interface FiredVsBacktest {
 }
 
 /**
- * Checks the options before the backtest runs (a usage error costs no Graphite work), then compares its
- * result with Seyren. `slack`: a duration option; default one evaluation step of the backtest.
+ * Set up before the backtest runs (a usage error costs no Graphite work), then compares its result with
+ * Seyren. `slackSeconds`: default one evaluation step of the backtest.
  */
 export function comparisonWithSeyren(
   seyren: { seyrenUrl: string; auth?: HttpAuth; logger?: Logger },
-  slack: string | undefined,
+  slackSeconds: number | undefined,
 ): (result: BacktestResult) => Promise<FiredVsBacktest> {
-  const slackSeconds = slack === undefined ? undefined : parseDurationOption(slack, 'compare-slack');
   const client = new SeyrenClient({ baseUrl: seyren.seyrenUrl, auth: seyren.auth, logger: seyren.logger });
   return (result) =>
     compareWithSeyren(client, result, { seyrenUrl: seyren.seyrenUrl, slack: slackSeconds, pageSize: 500 });

@@ -1,4 +1,4 @@
-import { formatDuration } from '../util/duration';
+import { formatDuration } from '../time';
 
 /** Small text pieces shared by the alert and status outputs (people read them; programs read --json). */
 

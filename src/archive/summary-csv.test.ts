@@ -44,6 +44,13 @@ describe('updateSummary', () => {
     );
   });
 
+  it('is readable by its owner only (0600), like the archive, also when it was 0644 before', async () => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${HEADER}\n`, { mode: 0o644 });
+    await updateSummary(file, march);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
   it('replaces the rows of the given dates: updating twice leaves one row per date and an identical file', async () => {
     await updateSummary(file, march);
     const first = fs.readFileSync(file, 'utf8');

@@ -35,7 +35,8 @@ export async function updateSummary(file: string, rows: DailyMetrics[]): Promise
   await withLock(file, async () => {
     const table = await readSummary(file);
     for (const row of rows) table.set(row.date, row.values);
-    await writeFileAtomic(file, formatSummary(table));
+    // Health data: readable by its owner only, like the archive (also when an older version left it 0644).
+    await writeFileAtomic(file, formatSummary(table), { mode: 0o600 });
   });
 }
 

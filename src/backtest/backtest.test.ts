@@ -69,6 +69,11 @@ describe('backtest', () => {
     const text = formatBacktestText(r);
     expect(text).toContain('Suggested for at most 0.5 alert(s) per week');
     expect(text).toMatch(new RegExp(`${day100}\\s+caught: (WARN|ERROR)`));
+    // one series: the episode rows hold dates, state and peak, not the target again
+    const rows = text.split('\n').filter((l) => /^ {4}\d{4}-\d\d-\d\d /.test(l));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).not.toContain(check.target);
+    expect(text).toMatch(/^ {4}from {13}back to OK {7}worst {2}peak$/m);
     expect(backtestToJson(r).suggestion).toMatchObject({
       maxAlertsPerWeek: 0.5,
       incidents: [{ caught: true }],

@@ -6,7 +6,7 @@ import { historyNeeded, targetPaths } from '../evaluator/lookback';
 import { parseTarget } from '../evaluator/parser';
 import { seriesFromDatapoints, visibleValues } from '../evaluator/series';
 import { lastNonNullValue } from '../evaluator/seyren-rule';
-import { parseRelativeTime } from '../util/duration';
+import { parseRelativeTime } from '../time';
 import { matchIncidents, type Incident, type IncidentResult } from './incidents';
 import { distribution, suggestThresholds, type Distribution, type Suggestion } from './suggest';
 import { judgedHistory, perWeek, replay, WEEK, type JudgedHistory, type Timeline } from './timeline';

@@ -21,6 +21,11 @@ describe('parseIncidents', () => {
       /i\.txt:2: expected "YYYY-MM-DD/,
     );
   });
+  it('refuses a day that does not exist instead of rolling it over', () => {
+    expect(() => parseIncidents('2026-02-30 flu\n2026-10-03..2026-10-01\n', 'i.txt')).toThrow(
+      'i.txt:1: "2026-02-30" is not a calendar date (no such day)\ni.txt:2: 2026-10-03..2026-10-01 ends before it starts',
+    );
+  });
 });
 
 describe('matchIncidents', () => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { parseAbsoluteTime, parseCivilDate } from '../time';
 import { InputError, type InputProblem } from '../errors';
 import type { CheckState } from '../evaluator/seyren-rule';
 import type { JudgedHistory, Timeline } from './timeline';
@@ -38,14 +39,25 @@ export function parseIncidents(text: string, file: string): Incident[] {
     const line = raw.replace(/#.*$/, '').trim();
     if (line === '' || /^date\b/i.test(line)) return;
     const m = DATE.exec(line);
-    const start = m ? Date.parse(`${m[1]}T00:00:00Z`) / 1000 : NaN;
-    const last = m?.[2] ? Date.parse(`${m[2]}T00:00:00Z`) / 1000 : start;
-    if (!m || Number.isNaN(start) || Number.isNaN(last) || last < start) {
+    if (!m) {
       problems.push({
         file,
         line: i + 1,
         message: `expected "YYYY-MM-DD [description]" or "YYYY-MM-DD..YYYY-MM-DD …", got "${raw.trim()}"`,
       });
+      return;
+    }
+    let start: number;
+    let last: number;
+    try {
+      start = parseAbsoluteTime(parseCivilDate(m[1] as string));
+      last = m[2] ? parseAbsoluteTime(parseCivilDate(m[2])) : start;
+    } catch (err) {
+      problems.push({ file, line: i + 1, message: (err as Error).message });
+      return;
+    }
+    if (last < start) {
+      problems.push({ file, line: i + 1, message: `${m[1]}..${m[2]} ends before it starts` });
       return;
     }
     incidents.push({

@@ -85,6 +85,15 @@ describe('estimateAlertRates', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('"no data" instead of 0.00 when the target has no value (a metric without series)', async () => {
+    const empty = { render: async (): Promise<GraphiteSeries[]> => [] };
+    const rates = await estimateAlertRates(plan(), empty, { now: NOW });
+    expect(rates.get('healthlake:cv:a')).toEqual({ perWeek: 0, weeks: 4, noData: true });
+    const text = formatPlanText(plan(), { seyrenUrl: 'u', prune: false, alertRates: rates });
+    expect(text).toContain('alerts/week    no data (the target had no value in the last 4 weeks)');
+    expect(text).not.toContain('0.00');
+  });
+
   it('says nothing when Graphite does not answer, after a single attempt', async () => {
     let calls = 0;
     const dead = {

@@ -4,7 +4,7 @@ import type { AlertRate } from '../checks/plan-format';
 import { GraphiteClient, GraphiteError, type GraphiteClientOptions } from '../clients/graphite';
 import type { GraphiteRenderer } from '../evaluator/graphite-provider';
 import { seriesFromDatapoints } from '../evaluator/series';
-import { parseRelativeTime } from '../util/duration';
+import { parseRelativeTime } from '../time';
 import { silentLogger, type Logger } from '../util/log';
 import { judgedHistory, perWeek, replay, WEEK } from './timeline';
 
@@ -84,6 +84,10 @@ export async function estimateAlertRates(
       from: String(window.from + range.from),
       until: String(now),
     });
+    if (rendered.every((s) => s.datapoints.every(([v]) => v === null))) {
+      rates.set(c.name, { perWeek: 0, weeks, noData: true });
+      return;
+    }
     const history = judgedHistory(
       rendered.map((s) => seriesFromDatapoints(s.target, s.datapoints, 60)),
       range,

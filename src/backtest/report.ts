@@ -18,12 +18,21 @@ function stepOf(result: BacktestResult): number {
 
 function episodeLines(episodes: AlertEpisode[], step: number, limit = 25): string[] {
   if (episodes.length === 0) return ['    never left OK'];
+  // The series column only when there are several: a single series is the target printed above, and
+  // repeating it (often 80 characters) on every row would bury the dates.
+  const several = new Set(episodes.map((e) => e.series)).size > 1;
+  const row = (cells: string[], series: string) =>
+    `    ${cells.join(' ')}${several ? ` ${series}` : ''}`.trimEnd();
   const out = [
-    `    ${'from'.padEnd(16)} ${'back to OK'.padEnd(16)} ${'worst'.padEnd(6)} ${'peak'.padEnd(8)} series`,
+    row(['from'.padEnd(16), 'back to OK'.padEnd(16), 'worst'.padEnd(6), 'peak'.padEnd(8)], 'series'),
   ];
   for (const e of episodes.slice(0, limit)) {
+    const end = e.end === undefined ? '(still)' : stamp(e.end, step);
     out.push(
-      `    ${stamp(e.start, step).padEnd(16)} ${(e.end === undefined ? '(still)' : stamp(e.end, step)).padEnd(16)} ${e.state.padEnd(6)} ${fmt(e.peak).padEnd(8)} ${e.series}`,
+      row(
+        [stamp(e.start, step).padEnd(16), end.padEnd(16), e.state.padEnd(6), fmt(e.peak).padEnd(8)],
+        e.series,
+      ),
     );
   }
   if (episodes.length > limit) out.push(`    … and ${episodes.length - limit} more`);

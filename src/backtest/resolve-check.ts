@@ -2,6 +2,7 @@ import type { CheckSpec } from '../checks/definitions';
 import { checkName, toDesiredCheck } from '../checks/desired';
 import { hasWildcards } from '../checks/metric-name';
 import { InputError } from '../errors';
+import { didYouMean } from '../util/did-you-mean';
 import { parseTarget } from '../evaluator/parser';
 import { getTemplate } from '../templates/registry';
 import {
@@ -98,7 +99,11 @@ export function resolveBacktestCheck(sel: CheckSelection, sources: CheckSources)
   }
   if (sel.check !== undefined) {
     const known = [...new Set(sources.specs().map((s) => checkName(s.heuristic, s.metric)))].sort();
-    throw InputError.single(`no declared check is named "${sel.check}" (declared: ${known.join(', ')})`);
+    throw InputError.single(
+      `no declared check is named "${sel.check}"${didYouMean(sel.check, known)} ` +
+        `(declared: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''})`,
+      { field: '--check' },
+    );
   }
   const template = getTemplate(sources.templates, sel.heuristic as string);
   const resolution = sel.resolution ?? 'daily';

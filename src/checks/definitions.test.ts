@@ -148,6 +148,50 @@ checks:
     );
     expect(only.specs.map((s) => s.metric)).toEqual(['staging.x']);
   });
+
+  // The --env hole: validating only the environment asked for dropped broken checks silently, and with
+  // --prune provision-checks would then have deleted them from Seyren.
+  describe('validates every environment whatever env selects', () => {
+    const broken = `environments: [prod, staging]
+checks:
+  - metric: "{{env}}.a"
+    heuristics: { cv: { warn: 1, error: 2 } }
+    overrides:
+      stagng: { cv: { warn: 3 } }
+  - metric: "{{env}}.{{host}}.b"
+    heuristics: { cv: { warn: 1, error: 2 } }
+  - metric: "{{env}}.c"
+    heuristics: { cv: { warn: 1, error: 2 } }
+    overrides:
+      staging: { cv: { error: "high" } }
+`;
+    it.each([undefined, 'prod', 'staging'])('env %s', (env) => {
+      const { problems } = parseCheckFile(broken, FILE, templates, { env });
+      expect(problems.map((p) => `${p.line}: ${p.field}: ${p.message}`)).toEqual([
+        '6: checks[0].overrides.stagng: overrides an environment the file does not declare: stagng (declared: prod, staging)',
+        '7: checks[1].metric: unknown placeholder {{host}} (known: {{env}}, {{prefix}})',
+        '10: checks[2].heuristics.cv.error: must be a number, got string "high" (environment staging)',
+      ]);
+    });
+  });
+
+  it('names a template parameter the template does not have', () => {
+    const p = problemsOf(valid.replace('params: { window: 14 }', 'params: { windwo: 14 }'));
+    expect(p.map((x) => `${x.line}: ${x.field}: ${x.message}`)).toEqual([
+      '7: checks[0].heuristics.cv.params.windwo: template "cv" has no parameter "windwo"; did you mean "window"? (its parameters: window)',
+    ]);
+  });
+});
+
+describe('loadCheckSpecs with --env', () => {
+  it('refuses an environment no file declares, listing the declared ones', () => {
+    expect(() => loadCheckSpecs(path.resolve(__dirname, '../../checks'), templates, { env: 'prd' })).toThrow(
+      '--env: unknown environment "prd"; did you mean "prod"? (declared: prod, staging)',
+    );
+    expect(
+      loadCheckSpecs(path.resolve(__dirname, '../../checks'), templates, { env: 'prod' }).map((s) => s.env),
+    ).not.toContain('staging');
+  });
 });
 
 describe('desired checks', () => {
@@ -156,9 +200,30 @@ describe('desired checks', () => {
   it('have a deterministic name, a marker in the description, and the rendered target', () => {
     const c = toDesiredCheck(specs[0]!);
     expect(c.name).toBe('healthlake:cv:health.steps');
-    expect(c.description.startsWith('[managed by healthlake] cv from checks/test.yaml.')).toBe(true);
-    expect(c.description).toContain('high is bad: WARN at >= 0.5, ERROR at >= 0.8');
+    expect(c.description).toBe(
+      '[managed by healthlake] Coefficient of variation (stdev / moving average) over the last `window` points. ' +
+        'High = unusually noisy. Defined in test.yaml of the checks folder: edit it there, not here (changes here ' +
+        'are overwritten). Replay its history: healthlake backtest --check healthlake:cv:health.steps',
+    );
     expect(c.target).toBe('divideSeries(stdev(health.steps,14),movingAverage(health.steps,14))');
+  });
+
+  it('describe what a person receiving the alert needs, and no thresholds', () => {
+    const glob = parseCheckFile(
+      'environments: [prod]\nchecks:\n  - metric: "{{env}}.web*.rate"\n    heuristics: { timeshift: { warn: 0.5, error: 0.8 } }\n',
+      '/home/me/monitoring/checks/app.yaml',
+      templates,
+    ).specs[0]!;
+    const c = toDesiredCheck(glob, 'prod.web1.rate');
+    expect(c.description).toMatch(/^\[managed by healthlake\] \(env prod\) Relative change against /);
+    // the file relative to the checks folder: moving the folder changes no description
+    expect(c.description).toContain('Defined in app.yaml of the checks folder');
+    expect(c.description).not.toContain('/home/me');
+    expect(c.description).toContain(
+      "Replay its history: healthlake backtest --check 'healthlake:timeshift:prod.web*.rate' --metric prod.web1.rate --env prod",
+    );
+    const moreSensitive = toDesiredCheck({ ...glob, warn: 0.3, error: 0.4 }, 'prod.web1.rate');
+    expect(moreSensitive.description).toBe(c.description);
   });
 
   it('expand a glob into one check per series, asking Graphite once per glob', async () => {

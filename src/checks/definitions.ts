@@ -12,6 +12,7 @@ import {
   type SubscriptionDefinition,
 } from './definition-schema';
 import { lintCheck, type Direction } from './lint';
+import { didYouMean } from '../util/did-you-mean';
 
 /**
  * One heuristic applied to one metric (still possibly a glob) in one environment, validated and with every
@@ -47,6 +48,9 @@ export interface LoadOptions {
   variables?: NodeJS.ProcessEnv;
 }
 
+/** The example definitions shipped with healthlake. Resolves the same from `src/checks` (ts-jest) and `dist/checks`. */
+export const BUILTIN_CHECKS_DIR = path.resolve(__dirname, '..', '..', 'checks');
+
 /** Every `*.yaml`/`*.yml` directly in `dir` (not sub-folders: `checks/tests/` holds check tests). */
 export function checkFiles(dir: string): string[] {
   let names: string[];
@@ -70,14 +74,25 @@ export function loadCheckSpecs(
 ) {
   const specs: CheckSpec[] = [];
   const problems: InputProblem[] = [];
+  const environments = new Set<string>();
   const files = checkFiles(dir);
   if (files.length === 0) throw InputError.single('no check definitions (*.yaml) found', { file: dir });
   for (const file of files) {
     const result = parseCheckFile(fs.readFileSync(file, 'utf8'), file, templates, options);
     specs.push(...result.specs);
     problems.push(...result.problems);
+    for (const env of result.environments) environments.add(env);
   }
   if (problems.length > 0) throw new InputError(problems);
+  if (options.env !== undefined && !environments.has(options.env)) {
+    const known = [...environments].sort();
+    throw InputError.single(
+      known.length === 0
+        ? `no check file in ${dir} declares environments, so "${options.env}" selects nothing`
+        : `unknown environment "${options.env}"${didYouMean(options.env, known)} (declared: ${known.join(', ')})`,
+      { field: '--env' },
+    );
+  }
   return specs;
 }
 
@@ -87,17 +102,18 @@ export function parseCheckFile(
   file: string,
   templates: ReadonlyMap<string, Template>,
   options: LoadOptions = {},
-): { specs: CheckSpec[]; problems: InputProblem[] } {
+): { specs: CheckSpec[]; problems: InputProblem[]; environments: string[] } {
   let located: LocatedYaml;
   try {
     located = loadYamlWithPositions(text, file);
   } catch (err) {
-    if (err instanceof InputError) return { specs: [], problems: err.problems };
+    if (err instanceof InputError) return { specs: [], problems: err.problems, environments: [] };
     throw err;
   }
   const parsed = checkFileSchema.safeParse(located.doc ?? {});
   if (!parsed.success) {
-    return { specs: [], problems: parsed.error.issues.map((issue) => zodProblem(issue, file, located)) };
+    const problems = parsed.error.issues.map((issue) => zodProblem(issue, file, located));
+    return { specs: [], problems, environments: [] };
   }
   const def: CheckFile = parsed.data;
   const specs: CheckSpec[] = [];
@@ -116,10 +132,11 @@ export function parseCheckFile(
     });
   expandTargets(def.defaults.subscriptions, ['defaults', 'subscriptions']);
   def.checks.forEach((entry, i) => expandTargets(entry.subscriptions, ['checks', i, 'subscriptions']));
+  // Every environment is validated whatever `env` asks for: a problem that shows only in another environment
+  // must not let its checks disappear silently (with --prune they would be deleted from Seyren).
   const envs = def.environments ?? [undefined];
-  if (options.env !== undefined && def.environments && !def.environments.includes(options.env)) {
-    return { specs, problems }; // this file does not declare the environment asked for
-  }
+  const wanted = (env: string | undefined) =>
+    options.env === undefined || env === undefined || env === options.env;
   def.checks.forEach((entry, index) => {
     const entryPath: YamlPath = ['checks', index];
     if (entry.metric.includes('{{env}}') && !def.environments) {
@@ -128,46 +145,48 @@ export function parseCheckFile(
       );
       return;
     }
-    for (const [envIndex, env] of envs.entries()) {
-      if (options.env !== undefined && env !== undefined && env !== options.env) continue;
-      const unknownOverride = Object.keys(entry.overrides).filter((e) => !def.environments?.includes(e));
-      if (envIndex === 0 && unknownOverride.length > 0) {
-        problems.push(
-          at(
-            located,
-            file,
-            [...entryPath, 'overrides', unknownOverride[0]!],
-            `overrides an environment the file does not declare: ${unknownOverride.join(', ')}`,
-          ),
-        );
-      }
+    const unknownOverride = Object.keys(entry.overrides).filter((e) => !def.environments?.includes(e));
+    if (unknownOverride.length > 0) {
+      const declared = def.environments?.join(', ') ?? 'none';
+      problems.push(
+        at(
+          located,
+          file,
+          [...entryPath, 'overrides', unknownOverride[0]!],
+          `overrides an environment the file does not declare: ${unknownOverride.join(', ')} (declared: ${declared})`,
+        ),
+      );
+    }
+    const leftover = /\{\{\s*([^}]*)\}\}/.exec(substitute(entry.metric, { env: 'env', prefix: 'prefix' }));
+    if (leftover) {
+      problems.push(
+        at(
+          located,
+          file,
+          [...entryPath, 'metric'],
+          `unknown placeholder {{${leftover[1]}}} (known: {{env}}, {{prefix}})`,
+        ),
+      );
+      return;
+    }
+    for (const env of envs) {
       const metric = substitute(entry.metric, { env, prefix: options.prefix ?? 'health' });
-      const leftover = /\{\{\s*([^}]*)\}\}/.exec(metric);
-      if (leftover) {
-        if (envIndex === 0) {
-          problems.push(
-            at(
-              located,
-              file,
-              [...entryPath, 'metric'],
-              `unknown placeholder {{${leftover[1]}}} (known: {{env}}, {{prefix}})`,
-            ),
-          );
-        }
-        continue;
-      }
       for (const [heuristic, settings] of Object.entries(entry.heuristics)) {
         const hPath: YamlPath = [...entryPath, 'heuristics', heuristic];
         const template = templates.get(heuristic);
         if (!template) {
-          problems.push(
-            at(
-              located,
-              file,
-              hPath,
-              `unknown heuristic "${heuristic}" (templates: ${[...templates.keys()].sort().join(', ')})`,
-            ),
-          );
+          // One problem per heuristic, not one per environment.
+          if (env === envs[0]) {
+            const names = [...templates.keys()].sort();
+            problems.push(
+              at(
+                located,
+                file,
+                hPath,
+                `unknown heuristic "${heuristic}"${didYouMean(heuristic, names)} (templates: ${names.join(', ')})`,
+              ),
+            );
+          }
           continue;
         }
         const override = env !== undefined ? entry.overrides[env]?.[heuristic] : undefined;
@@ -195,11 +214,11 @@ export function parseCheckFile(
           }
           continue;
         }
-        specs.push({ ...spec, line: located.lineOf(hPath), direction: lint.direction });
+        if (wanted(env)) specs.push({ ...spec, line: located.lineOf(hPath), direction: lint.direction });
       }
     }
   });
-  return { specs, problems };
+  return { specs, problems, environments: def.environments ?? [] };
 }
 
 function buildSpec(a: {

@@ -1,7 +1,8 @@
+import path from 'node:path';
 import { InputError, type InputProblem } from '../errors';
 import { renderTarget } from '../templates/template';
 import type { CheckSpec } from './definitions';
-import { describeDirection, type Direction } from './lint';
+import type { Direction } from './lint';
 import { hasWildcards } from './metric-name';
 import type { SubscriptionDefinition } from './definition-schema';
 
@@ -42,12 +43,9 @@ export function toDesiredCheck(spec: CheckSpec, metric: string = spec.metric): D
     });
   }
   const target = renderTarget(spec.template, { ...spec.vars, metric }, spec.resolution);
-  const from = spec.file.split('/').slice(-2).join('/');
   return {
     name: checkName(spec.heuristic, metric),
-    description:
-      `${MANAGED_MARKER}${spec.env !== undefined ? ` (env ${spec.env})` : ''} ${spec.heuristic} from ${from}. ${spec.template.description} ` +
-      `${describeDirection(spec.warn, spec.error)}. Edit the YAML, not this check: changes here are overwritten.`,
+    description: describeCheck(spec, metric),
     target,
     from: spec.from,
     until: spec.until,
@@ -62,12 +60,41 @@ export function toDesiredCheck(spec: CheckSpec, metric: string = spec.metric): D
 }
 
 /**
+ * What a person who receives this check's alert needs: what it measures, where it is defined (the file within the
+ * checks folder, so moving the folder changes nothing) and how to replay it. No thresholds: they are the check's
+ * own warn/error fields, so a threshold change diffs only those. `(env X)` after the marker is how a pruning run
+ * limited to one environment recognises its checks.
+ */
+export function describeCheck(spec: CheckSpec, metric: string): string {
+  const env = spec.env !== undefined ? ` (env ${spec.env})` : '';
+  const declared = checkName(spec.heuristic, spec.metric);
+  const backtest = [
+    'healthlake backtest --check',
+    shellWord(declared),
+    ...(declared !== checkName(spec.heuristic, metric) ? ['--metric', shellWord(metric)] : []),
+    ...(spec.env !== undefined ? ['--env', spec.env] : []),
+  ].join(' ');
+  return (
+    `${MANAGED_MARKER}${env} ${spec.template.description} ` +
+    `Defined in ${path.basename(spec.file)} of the checks folder: edit it there, not here (changes here are overwritten). ` +
+    `Replay its history: ${backtest}`
+  );
+}
+
+/** Quoted for a shell when it holds glob or other special characters. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9_.:,@%+=/-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
  * Expands every spec's globs through `expand` (Graphite's /metrics/expand) into one check per series and
- * fails on two declarations that produce the same check name.
+ * fails on two declarations that produce the same check name. A glob that matches nothing yields no check and
+ * is reported to `onUnmatched`.
  */
 export async function desiredChecks(
   specs: CheckSpec[],
   expand: (glob: string) => Promise<string[]>,
+  options: { onUnmatched?: (spec: CheckSpec) => void } = {},
 ): Promise<DesiredCheck[]> {
   const expansions = new Map<string, Promise<string[]>>();
   const out: DesiredCheck[] = [];
@@ -76,6 +103,7 @@ export async function desiredChecks(
     if (hasWildcards(spec.metric)) {
       if (!expansions.has(spec.metric)) expansions.set(spec.metric, expand(spec.metric));
       metrics = await (expansions.get(spec.metric) as Promise<string[]>);
+      if (metrics.length === 0) options.onUnmatched?.(spec);
     }
     for (const metric of metrics) out.push(toDesiredCheck(spec, metric));
   }

@@ -7,7 +7,7 @@ import {
   Template,
   TemplateVars,
 } from '../templates/template';
-import { formatDuration, parseDurationSeconds, parseRelativeTime } from '../util/duration';
+import { formatDuration, parseDurationParameter, parseRelativeTime } from '../time';
 import { hasWildcards, validateMetricName } from './metric-name';
 
 /**
@@ -179,7 +179,7 @@ function lintWindow(
       return [{ field, message: `window must be a point count for stdev (an integer), got "${value}"` }];
     }
     try {
-      windowSeconds = parseDurationSeconds(value);
+      windowSeconds = parseDurationParameter(value);
     } catch (err) {
       return [{ field, message: (err as Error).message }];
     }
@@ -203,7 +203,7 @@ function durationParam(field: string, value: string | number): number | FieldPro
   if (typeof value !== 'string')
     return [{ field, message: `must be a duration such as "7d", got number ${value}` }];
   try {
-    return parseDurationSeconds(value);
+    return parseDurationParameter(value);
   } catch (err) {
     return [{ field, message: (err as Error).message }];
   }

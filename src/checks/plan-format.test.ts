@@ -4,6 +4,7 @@ import { MANAGED_MARKER, type DesiredCheck } from './desired';
 import { formatPlanText, planToJson, summarize } from './plan-format';
 import { planChanges, toSeyrenSubscription } from './plan';
 import { redactTarget } from './redact';
+import { ansiStyle, stripStyle } from '../util/style';
 
 const SECRET = 'PD-SECRET-KEY-123';
 const SECRET2 = 'FLOW-TOKEN-456';
@@ -144,6 +145,40 @@ describe('formatPlanText', () => {
     expect(formatPlanText(plan, { seyrenUrl: URL, prune: false })).toContain(
       '      thresholds     low is bad: WARN at <= 10, ERROR at <= 5 (disabled)',
     );
+  });
+
+  it('names checks whose metric has no series in Graphite, under the change and at the end', () => {
+    const typo = desired('health.setps');
+    const plan = planChanges([typo, desired('health.same')], [actualOf(desired('health.same'), 'x')], {
+      prune: false,
+    });
+    const noSeries = new Map([
+      [typo.name, 'health.setps'],
+      ['healthlake:cv:health.same', 'health.same'],
+    ]);
+    const lines = formatPlanText(plan, { seyrenUrl: URL, prune: false, noSeries }).split('\n');
+    expect(lines).toContain('      data           no series in Graphite for health.setps');
+    expect(lines.slice(-3)).toEqual([
+      '2 declared check(s) read a metric with no series in Graphite (a typo, or nothing written yet?); Seyren would show them as no data:',
+      '    healthlake:cv:health.same  (metric health.same)',
+      '    healthlake:cv:health.setps  (metric health.setps)',
+    ]);
+    expect(planToJson(plan, undefined, noSeries).noSeries).toEqual([
+      { name: 'healthlake:cv:health.same', metric: 'health.same' },
+      { name: 'healthlake:cv:health.setps', metric: 'health.setps' },
+    ]);
+  });
+
+  it('colours creates, updates and deletes for a terminal; the text is the same without the colours', () => {
+    const plain = formatPlanText(fullPlan(true), { seyrenUrl: URL, prune: true });
+    const coloured = formatPlanText(fullPlan(true), { seyrenUrl: URL, prune: true, style: ansiStyle });
+    expect(stripStyle(coloured)).toBe(plain);
+    expect(coloured).toContain('\u001b[32m  + healthlake:cv:health.new\u001b[39m');
+    // eslint-disable-next-line no-control-regex -- matching the terminal's escape codes is the point
+    expect(coloured).toMatch(/\u001b\[33m {2}~ healthlake:cv:health\.steps/);
+    // eslint-disable-next-line no-control-regex -- matching the terminal's escape codes is the point
+    expect(coloured).toMatch(/\u001b\[31m {2}- healthlake:cv:health\.gone/);
+    expect(plain).not.toContain('\u001b[');
   });
 
   it('never prints a subscription target in clear', () => {

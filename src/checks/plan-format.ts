@@ -3,6 +3,7 @@ import { DAYS } from './definition-schema';
 import { describeDirection } from './lint';
 import type { Plan, PlannedAction, SubscriptionChange } from './plan';
 import { redactTarget } from './redact';
+import { plainStyle, type Style } from '../util/style';
 
 /** Plan output for people (like `terraform plan`) and for programs (`--json`). Secrets never appear. */
 
@@ -14,11 +15,18 @@ export interface AlertRate {
   perWeek: number;
   previousPerWeek?: number;
   weeks: number;
+  /** The target had no value over those weeks: "0 alerts" would be a false comfort. */
+  noData?: boolean;
 }
 export type AlertRates = ReadonlyMap<string, AlertRate>;
 
+/** Declared checks whose metric has no series in Graphite, by check name: the metric. */
+export type NoSeries = ReadonlyMap<string, string>;
+
 function alertRateLine(rate: AlertRate | undefined): string[] {
   if (!rate) return [];
+  if (rate.noData)
+    return [`      alerts/week    no data (the target had no value in the last ${rate.weeks} weeks)`];
   const now = rate.perWeek.toFixed(2);
   const text = rate.previousPerWeek === undefined ? now : `${rate.previousPerWeek.toFixed(2)} → ${now}`;
   return [`      alerts/week    ${text} (over the last ${rate.weeks} weeks of Graphite data)`];
@@ -72,9 +80,20 @@ const show = (v: unknown) =>
 
 export function formatPlanText(
   plan: Plan,
-  context: { seyrenUrl: string; prune: boolean; alertRates?: AlertRates },
+  context: { seyrenUrl: string; prune: boolean; alertRates?: AlertRates; noSeries?: NoSeries; style?: Style },
 ): string {
   const out: string[] = [];
+  const style = context.style ?? plainStyle;
+  const dataLine = (name: string): string[] => {
+    const metric = context.noSeries?.get(name);
+    return metric === undefined
+      ? []
+      : [style.yellow(`      data           no series in Graphite for ${metric}`)];
+  };
+  const rateLines = (name: string) => {
+    const rate = context.alertRates?.get(name);
+    return alertRateLine(rate).map((l) => (rate?.noData ? style.yellow(l) : l));
+  };
   const s = summarize(plan);
   if (plan.actions.length === 0) {
     out.push(
@@ -85,27 +104,35 @@ export function formatPlanText(
     for (const a of plan.actions) {
       if (a.kind === 'create') {
         const c = a.desired;
-        out.push(`  + ${a.name}`);
+        out.push(style.green(`  + ${a.name}`));
         out.push(`      target         ${c.target}`);
         out.push(`      range          ${c.from} .. ${c.until}`);
         out.push(
           `      thresholds     ${describeDirection(c.warn, c.error)}${c.enabled ? '' : ' (disabled)'}`,
         );
-        out.push(...alertRateLine(context.alertRates?.get(a.name)));
+        out.push(...dataLine(a.name));
+        out.push(...rateLines(a.name));
         for (const sub of a.body.subscriptions ?? [])
           out.push(`      subscription   ${describeSubscription(sub)}`);
       } else if (a.kind === 'update') {
-        out.push(`  ~ ${a.name}  (id ${a.id})`);
+        out.push(style.yellow(`  ~ ${a.name}  (id ${a.id})`));
         for (const c of a.changes) out.push(`      ${c.field.padEnd(14)} ${show(c.from)} → ${show(c.to)}`);
-        out.push(...alertRateLine(context.alertRates?.get(a.name)));
-        for (const sub of a.subscriptions) out.push(`      subscription   ${subscriptionLine(sub)}`);
+        out.push(...dataLine(a.name));
+        out.push(...rateLines(a.name));
+        for (const sub of a.subscriptions) {
+          const paint =
+            sub.kind === 'create' ? style.green : sub.kind === 'delete' ? style.red : style.yellow;
+          out.push(`      subscription   ${paint(subscriptionLine(sub))}`);
+        }
       } else {
-        out.push(`  - ${a.name}  (id ${a.id})`);
+        out.push(style.red(`  - ${a.name}  (id ${a.id})`));
       }
       out.push('');
     }
     out.push(
-      `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unchanged} unchanged.`,
+      style.bold(
+        `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unchanged} unchanged.`,
+      ),
     );
   }
   if (plan.orphans.length > 0) {
@@ -114,6 +141,15 @@ export function formatPlanText(
       `${plan.orphans.length} managed check(s) are no longer declared; ${context.prune ? '' : 'run with --prune to delete them'}:`,
     );
     for (const o of plan.orphans) out.push(`    ${o.name}  (id ${o.id})`);
+  }
+  if (context.noSeries && context.noSeries.size > 0) {
+    out.push(
+      '',
+      style.yellow(
+        `${context.noSeries.size} declared check(s) read a metric with no series in Graphite (a typo, or nothing written yet?); Seyren would show them as no data:`,
+      ),
+    );
+    for (const [name, metric] of [...context.noSeries].sort()) out.push(`    ${name}  (metric ${metric})`);
   }
   if (plan.conflicts.length > 0) {
     out.push(
@@ -126,7 +162,7 @@ export function formatPlanText(
   return out.join('\n');
 }
 
-export function planToJson(plan: Plan, alertRates?: AlertRates) {
+export function planToJson(plan: Plan, alertRates?: AlertRates, noSeries?: NoSeries) {
   return {
     summary: summarize(plan),
     actions: plan.actions.map((a) => {
@@ -169,6 +205,7 @@ export function planToJson(plan: Plan, alertRates?: AlertRates) {
     unchanged: plan.unchanged,
     orphans: plan.orphans,
     conflicts: plan.conflicts,
+    noSeries: [...(noSeries ?? [])].sort().map(([name, metric]) => ({ name, metric })),
     withheld: plan.withheld ?? [],
     incompleteExpansions: plan.incompleteExpansions ?? [],
   };

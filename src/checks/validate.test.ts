@@ -27,11 +27,15 @@ const series = (target: string, values: Array<number | null>): GraphiteSeries =>
   datapoints: values.map((v, i) => [v, 1700000000 + i * 10]),
 });
 
-/** A fake graphite-web: one canned answer (or error) per target, and a record of what was asked. */
-function fakeGraphite(answers: Record<string, GraphiteSeries[] | Error>) {
+/**
+ * A fake graphite-web: one canned answer (or error) per target, every metric present except `missing`, and a
+ * record of what was asked.
+ */
+function fakeGraphite(answers: Record<string, GraphiteSeries[] | Error>, missing: string[] = []) {
   const calls: Array<{ target: string; range: RenderRange }> = [];
   return {
     calls,
+    expand: async (metric: string) => (missing.includes(metric) ? [] : [metric]),
     render: async (target: string | string[], range: RenderRange) => {
       calls.push({ target: String(target), range });
       const answer = answers[String(target)];
@@ -69,14 +73,26 @@ describe('validateTargets with a fake render', () => {
     ]);
   });
 
-  it('[] is an "empty" warning', async () => {
+  it('[] is an "empty" warning when the metric has series', async () => {
     const c = check('apps.none');
     await expect(validateTargets([c], fakeGraphite({ [c.target]: [] }))).resolves.toEqual([
       {
         name: c.name,
         severity: 'warning',
         kind: 'empty',
-        message: 'the target returns no series (metric not written yet?)',
+        message: 'the target returns no series although the metric has some',
+      },
+    ]);
+  });
+
+  it('a metric without any series in Graphite (a typo) is an error naming it', async () => {
+    const c = check('health.setps');
+    await expect(validateTargets([c], fakeGraphite({ [c.target]: [] }, ['health.setps']))).resolves.toEqual([
+      {
+        name: c.name,
+        severity: 'error',
+        kind: 'no-series',
+        message: 'no series in Graphite for health.setps (a typo in the metric, or nothing written yet?)',
       },
     ]);
   });
@@ -109,7 +125,7 @@ describe('validateTargets with a fake render', () => {
     });
     const issues = await validateTargets([a, b, c], graphite, 2);
     expect(issues.map((i) => [i.name, i.kind, i.message])).toEqual([
-      [a.name, 'empty', 'the target returns no series (metric not written yet?)'],
+      [a.name, 'empty', 'the target returns no series although the metric has some'],
       [c.name, 'http-error', 'HTTP 500: boom'],
     ]);
     expect(graphite.calls.map((x) => x.target).sort()).toEqual([a.target, b.target, c.target].sort());
@@ -124,8 +140,15 @@ describe('validateTargets through GraphiteClient (nock)', () => {
     nock.disableNetConnect();
   });
 
+  const metricExists = (metric: string) =>
+    nock(GRAPHITE)
+      .get('/metrics/expand')
+      .query({ query: metric, leavesOnly: '1' })
+      .reply(200, { results: [metric] });
+
   it('keeps only the first meaningful line of graphite-web’s 400 body', async () => {
     const bad = check('apps.bad', 'fooBar(apps.bad)');
+    metricExists('apps.bad');
     nock(GRAPHITE)
       .get('/render')
       .query({ target: 'fooBar(apps.bad)', from: '-15min', until: 'now', format: 'json' })
@@ -149,6 +172,7 @@ describe('validateTargets through GraphiteClient (nock)', () => {
 
   it('a real 200 with series is no issue', async () => {
     const good = check('apps.ok');
+    metricExists('apps.ok');
     nock(GRAPHITE)
       .get('/render')
       .query(true)

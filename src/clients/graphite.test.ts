@@ -7,7 +7,7 @@ import { firstLineOfErrorBody, GraphiteClient, GraphiteError, GraphiteSeries, la
 const BASE = 'http://graphite.test:8080';
 const X = 'health.test.metric';
 
-// Bodies shaped like graphite-web 1.1.8's (shared/reference/graphite-stack.md, graphite/templates/500.html).
+// Bodies shaped like graphite-web 1.1.8's (docs/graphite-notes.md, graphite/templates/500.html).
 const renderJson = (target: string, datapoints: string) =>
   `[{"target": "${target}", "tags": {"name": "${target}"}, "datapoints": ${datapoints}}]`;
 

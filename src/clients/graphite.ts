@@ -6,7 +6,7 @@ import { Logger, silentLogger } from '../util/log';
 
 /**
  * A thin client for graphite-web's HTTP API (render, metrics/find, metrics/expand, version), shaped by how
- * graphite-web 1.1.8 really answers (see shared/reference/graphite-stack.md):
+ * graphite-web 1.1.8 really answers (docs/graphite-notes.md):
  * - JSON renders may contain `1e9999` for inf; JSON.parse turns that into Infinity, which we keep.
  * - Parameter errors are 400 with a one-line plain-text body (served as text/html); other failures are 500 with
  *   an HTML page wrapping a Python traceback. Users need the one meaningful line, not the page.

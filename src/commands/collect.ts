@@ -1,124 +1,112 @@
-import type { Argv, CommandModule } from 'yargs';
-import type { GlobalOptions } from '../cli';
 import { acquireCollectLock } from '../collect/lock';
-import { runPipeline, type PipelineResult, type SinkName } from '../collect/pipeline';
+import { runPipeline, type PipelineResult } from '../collect/pipeline';
 import { terminalProgress } from '../collect/progress';
-import { apiRequestCount, collectionRange, readSources, type SourceName } from '../collect/read-sources';
+import { apiRequestCount, collectionRange, readSources } from '../collect/read-sources';
 import { reportRun } from '../collect/telemetry';
 import { ExitCode, InputError } from '../errors';
 import type { SourceResult } from '../sources/day-record';
-import { isCivilDate } from '../util/civil-date';
+import { defineCommand } from '../cli/define-command';
+import { civilDateOption, dryRunOption, jsonOption } from '../cli/options';
 import { deliveryPhrase, verificationJson } from '../verify/report';
-import { commandContext } from './context';
 
-export interface RangeArgs {
-  from?: string;
-  to?: string;
+/** --from/--to of collect and replay: civil days, inclusive. */
+export const dayRangeOptions = {
+  from: civilDateOption('First civil day, YYYY-MM-DD (inclusive)'),
+  to: civilDateOption('Last civil day, YYYY-MM-DD (inclusive)'),
+} as const;
+
+export function validateDayRange(args: { from?: string; to?: string }): void {
+  if (args.from !== undefined && args.to !== undefined && args.from > args.to) {
+    throw InputError.single(`${args.from} is after --to ${args.to}`, { field: '--from' });
+  }
 }
 
-export interface VerifyArgs {
-  verify: boolean;
-}
-
-interface CollectArgs extends GlobalOptions, RangeArgs, VerifyArgs {
-  source: SourceName;
-  path?: string;
-  'working-days'?: string;
-  sink: SinkName[];
-  'dry-run': boolean;
-  refetch: boolean;
-  'export-timezone': 'wearer' | 'profile' | 'local' | 'utc';
-  json: boolean;
-}
-
-export function withRangeOptions<T>(y: Argv<T>): Argv<T & RangeArgs> {
-  return y
-    .option('from', { type: 'string', describe: 'First civil day to collect, YYYY-MM-DD (inclusive)' })
-    .option('to', { type: 'string', describe: 'Last civil day, YYYY-MM-DD (inclusive)' })
-    .check((argv) => {
-      for (const key of ['from', 'to'] as const) {
-        const value = argv[key];
-        if (value !== undefined && !isCivilDate(value))
-          throw new Error(`--${key} must be a date YYYY-MM-DD, got "${value}"`);
-      }
-      if (argv.from && argv.to && argv.from > argv.to) throw new Error('--from is after --to');
-      return true;
-    }) as Argv<T & RangeArgs>;
-}
+export const SINKS = ['carbon', 'statsd', 'stdout'] as const;
 
 export const SINK_DESCRIPTION =
   'carbon (timestamped, CARBON_HOST:CARBON_PORT), statsd (gauges for today only; UDP cannot be verified ' +
   'point by point, so the gauges are read back from Graphite, stats.gauges.<prefix>.*, after statsD flushes), ' +
   'stdout (carbon lines)';
 
-export function withVerifyOption<T>(y: Argv<T>): Argv<T & VerifyArgs> {
-  return y.option('verify', {
-    type: 'boolean',
-    default: true,
-    describe:
-      'Read every written point back through graphite-web (GRAPHITE_URL) and fail unless it is there with ' +
-      'its value (waits up to HEALTHLAKE_VERIFY_WAIT_MS); skipped with a warning when graphite-web does not ' +
-      'answer. --no-verify: trust carbon having read every line',
-  }) as Argv<T & VerifyArgs>;
-}
+/** `--sink` of collect and replay. */
+export const sinkOption = {
+  type: 'string',
+  array: true,
+  choices: SINKS,
+  default: ['carbon'] as Array<(typeof SINKS)[number]>,
+  describe: `Where to write: ${SINK_DESCRIPTION}`,
+} as const;
 
-export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
+/** `--verify` / `--no-verify` of collect and replay. */
+export const verifyOption = {
+  type: 'boolean',
+  default: true,
+  describe:
+    'Read every written point back through graphite-web (GRAPHITE_URL) and fail unless it is there with ' +
+    'its value (waits up to HEALTHLAKE_VERIFY_WAIT_MS); skipped with a warning when graphite-web does not ' +
+    'answer. --no-verify: trust carbon having read every line',
+} as const;
+
+export const collectCommand = defineCommand({
   command: 'collect',
   describe: 'Read health data, derive the daily metrics, archive them and write them to Graphite',
-  builder: (y: Argv<GlobalOptions>) =>
-    withVerifyOption(withRangeOptions(y))
-      .option('source', {
-        choices: ['takeout', 'sample', 'google-health'] as const,
-        demandOption: true,
-        describe:
-          'takeout: a Google Takeout / Fitbit export (--path); sample: the bundled generated sample export; ' +
-          'google-health: the Google Health API (after `healthlake auth`; without --from/--to the last 7 days)',
-      })
-      .option('path', {
-        type: 'string',
-        describe: 'The Takeout .zip, the folder holding Takeout/, or the Fitbit folder',
-      })
-      .option('working-days', {
-        type: 'string',
-        describe: 'CSV with header date,worked (1/0, true/false, yes/no); the sample has its own',
-      })
-      .option('sink', {
-        type: 'array',
-        choices: ['carbon', 'statsd', 'stdout'] as const,
-        default: ['carbon'],
-        describe: `Where to write: ${SINK_DESCRIPTION}`,
-      })
-      .option('dry-run', {
-        type: 'boolean',
-        default: false,
-        describe: 'Print the carbon lines; archive and send nothing',
-      })
-      .option('refetch', {
-        type: 'boolean',
-        default: false,
-        describe:
-          'google-health: fetch again days the archive already holds. Without it a backfill resumes: a day ' +
-          'fetched at least 7 days after it ended is read from the archive, not asked of Google again',
-      })
-      .option('export-timezone', {
-        choices: ['wearer', 'profile', 'local', 'utc'] as const,
-        default: 'wearer' as const,
-        describe:
-          "Where an export's days begin and end: wearer (at the midnights its heart-rate files show, so a " +
-          'month abroad is cut at that offset), profile (at the profile zone\'s midnights; "utc" is its older ' +
-          'name), or local (its UTC times read as wall-clock times)',
-      })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
-      .epilog(
-        'Exit codes: 0 ok (carbon read every line and, unless --no-verify, Graphite returned every point), ' +
-          '1 failure (carbon unreachable, carbon not reading for HEALTHLAKE_CARBON_TIMEOUT_MS, or points not in ' +
-          'Graphite: the data is archived, run the "healthlake replay" the message names), ' +
-          '3 invalid input, 5 finished but some input was skipped or a metric withheld, or a Google scope was not ' +
-          'granted (each named in a warning), ' +
-          '6 Google authorisation missing or expired (run "healthlake auth"), 7 another collect is running.',
-      ) as Argv<CollectArgs>,
-  handler: async (argv) => {
-    const { config, log } = commandContext(argv);
+  options: {
+    source: {
+      type: 'string',
+      requiresArg: true,
+      choices: ['takeout', 'sample', 'google-health'] as const,
+      demandOption: true,
+      describe:
+        'takeout: a Google Takeout / Fitbit export (--path); sample: the bundled generated sample export; ' +
+        'google-health: the Google Health API (after `healthlake auth`; without --from/--to the last 7 days)',
+    },
+    path: {
+      type: 'string',
+      requiresArg: true,
+      describe: 'The Takeout .zip, the folder holding Takeout/, or the Fitbit folder',
+    },
+    ...dayRangeOptions,
+    'working-days': {
+      type: 'string',
+      requiresArg: true,
+      describe: 'CSV with header date,worked (1/0, true/false, yes/no); the sample has its own',
+    },
+    sink: sinkOption,
+    verify: verifyOption,
+    'dry-run': dryRunOption('Print the carbon lines; archive and send nothing'),
+    refetch: {
+      type: 'boolean',
+      default: false,
+      describe:
+        'google-health: fetch again days the archive already holds. Without it a backfill resumes: a day ' +
+        'fetched at least 7 days after it ended is read from the archive, not asked of Google again',
+    },
+    'export-timezone': {
+      type: 'string',
+      requiresArg: true,
+      choices: ['wearer', 'profile', 'local', 'utc'] as const,
+      default: 'wearer' as const,
+      describe:
+        "Where an export's days begin and end: wearer (at the midnights its heart-rate files show, so a " +
+        'month abroad is cut at that offset), profile (at the profile zone\'s midnights; "utc" is its older ' +
+        'name), or local (its UTC times read as wall-clock times)',
+    },
+    json: jsonOption(),
+  },
+  examples: [
+    ['$0 collect --source google-health', 'the last 7 days from the Google Health API (cron)'],
+    ['$0 collect --source takeout --path ~/takeout.zip --from 2026-01-01', 'history from an export'],
+    ['$0 collect --source sample --dry-run', 'the carbon lines of the bundled sample, nothing sent'],
+  ],
+  epilog:
+    'Exit codes: 0 ok (carbon read every line and, unless --no-verify, Graphite returned every point), ' +
+    '1 failure (carbon unreachable, carbon not reading for HEALTHLAKE_CARBON_TIMEOUT_MS, or points not in ' +
+    'Graphite: the data is archived, run the "healthlake replay" the message names), ' +
+    '3 invalid input, 5 finished but some input was skipped or a metric withheld, or a Google scope was not ' +
+    'granted (each named in a warning), ' +
+    '6 Google authorisation missing or expired (run "healthlake auth"), 7 another collect is running.',
+  validate: validateDayRange,
+  handler: async (args, { config, log }) => {
     const release = await acquireCollectLock(config.dataDir);
     const started = Date.now();
     let result: PipelineResult | undefined;
@@ -126,32 +114,32 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
     let ok = false;
     try {
       results = await readSources({
-        source: argv.source,
-        path: argv.path,
-        range: { from: argv.from, to: argv.to },
-        workingDays: argv['working-days'],
-        exportTimezone: argv['export-timezone'],
+        source: args.source,
+        path: args.path,
+        range: { from: args.from, to: args.to },
+        workingDays: args['working-days'],
+        exportTimezone: args['export-timezone'],
         dataDir: config.dataDir,
         progress: terminalProgress(),
         log,
         config,
-        dryRun: argv['dry-run'],
-        refetch: argv.refetch,
+        dryRun: args['dry-run'],
+        refetch: args.refetch,
       });
-      const range = collectionRange(results, { from: argv.from, to: argv.to });
+      const range = collectionRange(results, { from: args.from, to: args.to });
       result = await runPipeline(
-        { results, range, sinks: argv.sink, dryRun: argv['dry-run'], verify: argv.verify },
+        { results, range, sinks: args.sink, dryRun: args['dry-run'], verify: args.verify },
         config,
         log,
       );
-      printResult(result, argv, Date.now() - started, readTime(results));
+      printResult(result, args, Date.now() - started, readTime(results));
       if (result.days === 0 && result.warnings.length === 0) {
         const what =
-          argv.source === 'google-health'
+          args.source === 'google-health'
             ? `no data from the Google Health API for ${range.from}..${range.to} (has the watch synced?)`
             : 'no data in the export for the requested days';
         throw InputError.single(what, {
-          file: argv.path ?? argv.source,
+          file: args.path ?? args.source,
         });
       }
       if (result.warnings.length > 0) process.exitCode = ExitCode.skippedInput;
@@ -159,7 +147,7 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
     } finally {
       try {
         // Self-telemetry for checks/collector.yaml; a dry run collects nothing, so it reports nothing.
-        if (!argv['dry-run']) {
+        if (!args['dry-run']) {
           await reportRun({
             statsd: config.statsd,
             ok,
@@ -175,7 +163,7 @@ export const collectCommand: CommandModule<GlobalOptions, CollectArgs> = {
       }
     }
   },
-};
+});
 
 /** How long the sources took to read (an export: opening it to its days assembled); undefined when untold. */
 function readTime(results: SourceResult[]): number | undefined {

@@ -1,78 +1,70 @@
 import { SingleBar, Presets } from 'cli-progress';
-import type { Argv, CommandModule } from 'yargs';
-import type { GlobalOptions } from '../cli';
-import { GraphiteClient } from '../clients/graphite';
-import { SeyrenClient, escapeJavaRegex } from '../clients/seyren/client';
+import { escapeJavaRegex } from '../clients/seyren/client';
 import { applyPlan, type ApplyResult } from '../checks/apply';
-import { loadCheckSpecs } from '../checks/definitions';
-import { desiredChecks, MANAGED_NAME_PREFIX } from '../checks/desired';
+import { desiredChecks, MANAGED_NAME_PREFIX, type DesiredCheck } from '../checks/desired';
+import { metricsWithoutSeries, unmatchedGlobMessage } from '../checks/series-presence';
+import { GraphiteClient } from '../clients/graphite';
+import type { Logger } from '../util/log';
 import { CheckedExpansion } from '../checks/expansion';
 import { planChanges, hasChanges, leavesWorkUndone } from '../checks/plan';
-import { formatPlanText, planToJson, summarize, type AlertRates } from '../checks/plan-format';
+import { formatPlanText, planToJson, summarize, type AlertRates, type NoSeries } from '../checks/plan-format';
 import { estimateAlertRates, noiseGraphiteClient } from '../backtest/noise';
 import { validateTargets, type ValidationIssue } from '../checks/validate';
 import { ExitCode, HealthlakeError } from '../errors';
-import { loadTemplates } from '../templates/registry';
-import { withCheckSourceOptions, type CheckSourceArgs } from './check-options';
-import { commandContext } from './context';
+import { defineCommand } from '../cli/define-command';
+import { loadCheckSource } from '../cli/check-folders';
+import { checkSourceOptions, concurrencyOption, dryRunOption, jsonOption } from '../cli/options';
 
-interface ProvisionArgs extends CheckSourceArgs {
-  'dry-run': boolean;
-  prune: boolean;
-  validate: boolean;
-  'detailed-exitcode': boolean;
-  concurrency: number;
-}
-
-export const provisionChecksCommand: CommandModule<GlobalOptions, ProvisionArgs> = {
+export const provisionChecksCommand = defineCommand({
   command: 'provision-checks',
   describe:
     'Sync the check definitions to Seyren: plan, then create, update in place, and (with --prune) delete',
-  builder: (y: Argv<GlobalOptions>) =>
-    withCheckSourceOptions(y)
-      .option('dry-run', { type: 'boolean', default: false, describe: 'Show the plan and write nothing' })
-      .option('prune', {
-        type: 'boolean',
-        default: false,
-        describe:
-          'Delete managed checks (named healthlake:…, marked in their description) that are no longer declared',
-      })
-      .option('validate', {
-        type: 'boolean',
-        default: false,
-        describe:
-          'Render every target against Graphite over its range first; HTTP errors stop the run before any write',
-      })
-      .option('detailed-exitcode', {
-        type: 'boolean',
-        default: false,
-        describe: 'With --dry-run: exit 2 when changes are pending, 0 when none',
-      })
-      .option('concurrency', { type: 'number', default: 8, describe: 'Seyren requests in flight at once' })
-      .epilog(
-        'Environment: SEYREN_URL (base URL with any context path, e.g. http://host:8080/seyren; /api is added), ' +
-          'GRAPHITE_URL (to expand wildcard metrics and for --validate), GRAPHITE_CLUSTER_URLS (the graphite-webs a ' +
-          'federating GRAPHITE_URL asks: an expansion one of them did not answer deletes nothing), ' +
-          'optional SEYREN_AUTH_HEADER / GRAPHITE_AUTH_HEADER ' +
-          'or SEYREN_USER+SEYREN_PASSWORD / GRAPHITE_USER+GRAPHITE_PASSWORD for a reverse proxy. ' +
-          'Checks that healthlake did not create are never changed or deleted.',
-      ) as Argv<ProvisionArgs>,
-  handler: async (argv) => {
-    const { config, log } = commandContext(argv);
-    if (!config.seyrenUrl) {
-      throw new HealthlakeError(
-        'SEYREN_URL is not set (environment or config file), e.g. http://localhost:8080/seyren',
-        ExitCode.invalidInput,
-      );
-    }
+  options: {
+    ...checkSourceOptions,
+    json: jsonOption(),
+    'dry-run': dryRunOption('Show the plan and write nothing'),
+    prune: {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Delete managed checks (named healthlake:…, marked in their description) that are no longer declared',
+    },
+    validate: {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Render every target against Graphite over its range first; HTTP errors stop the run before any write',
+    },
+    'detailed-exitcode': {
+      type: 'boolean',
+      default: false,
+      describe: 'With --dry-run: exit 2 when changes are pending, 0 when none',
+    },
+    yes: {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Delete checks without asking: on a terminal an apply that deletes checks asks first; without one (cron) it never asks',
+    },
+    concurrency: concurrencyOption('Seyren requests in flight at once'),
+  },
+  examples: [
+    ['$0 provision-checks --dry-run', 'the plan: what would be created, updated and deleted'],
+    ['$0 provision-checks --validate --prune', 'check every target in Graphite, then apply and prune'],
+  ],
+  epilog:
+    'Environment: SEYREN_URL (base URL with any context path, e.g. http://host:8080/seyren; /api is added), ' +
+    'GRAPHITE_URL (to expand wildcard metrics and for --validate), GRAPHITE_CLUSTER_URLS (the graphite-webs a ' +
+    'federating GRAPHITE_URL asks: an expansion one of them did not answer deletes nothing), ' +
+    'optional SEYREN_AUTH_HEADER / GRAPHITE_AUTH_HEADER ' +
+    'or SEYREN_USER+SEYREN_PASSWORD / GRAPHITE_USER+GRAPHITE_PASSWORD for a reverse proxy. ' +
+    'Checks that healthlake did not create are never changed or deleted.',
+  handler: async (args, ctx) => {
+    const { config, log } = ctx;
+    const seyren = ctx.clients.seyren(); // fails at once without SEYREN_URL
     // Everything that can be wrong in the definitions is found before any request.
-    const templates = loadTemplates(argv.templates);
-    const specs = loadCheckSpecs(argv.checks, templates, { env: argv.env, prefix: config.prefix });
-    const graphite = new GraphiteClient({
-      baseUrl: config.graphiteUrl,
-      auth: config.graphiteAuth,
-      logger: log,
-    });
+    const { specs } = loadCheckSource(args, ctx);
+    const graphite = ctx.clients.graphite();
     // Expansions through GRAPHITE_URL, judged complete or not against the nodes it federates (if declared).
     const expansion = new CheckedExpansion(
       graphite,
@@ -82,15 +74,17 @@ export const provisionChecksCommand: CommandModule<GlobalOptions, ProvisionArgs>
       })),
       log,
     );
-    const desired = await desiredChecks(specs, expansion.expand);
+    const desired = await desiredChecks(specs, expansion.expand, {
+      onUnmatched: (spec) => log.warn({ glob: spec.metric }, unmatchedGlobMessage(spec)),
+    });
 
     let validation: ValidationIssue[] = [];
-    if (argv.validate) {
+    if (args.validate) {
       validation = await validateTargets(desired, graphite);
       for (const issue of validation) log.warn({ check: issue.name, kind: issue.kind }, issue.message);
       const errors = validation.filter((i) => i.severity === 'error');
       if (errors.length > 0) {
-        if (argv.json) console.log(JSON.stringify({ validation }, null, 2));
+        if (args.json) console.log(JSON.stringify({ validation }, null, 2));
         throw new HealthlakeError(
           `--validate: ${errors.length} target(s) fail in Graphite; nothing was written:\n` +
             errors.map((e) => `  ${e.name}: ${e.message}`).join('\n'),
@@ -98,11 +92,11 @@ export const provisionChecksCommand: CommandModule<GlobalOptions, ProvisionArgs>
       }
     }
 
-    const seyren = new SeyrenClient({ baseUrl: config.seyrenUrl, auth: config.seyrenAuth, logger: log });
+    const seyrenUrl = ctx.clients.seyrenUrl();
     const existing = await seyren.listChecks(`^${escapeJavaRegex(MANAGED_NAME_PREFIX)}`);
     const plan = planChanges(desired, existing, {
-      prune: argv.prune,
-      env: argv.env,
+      prune: args.prune,
+      env: args.env,
       incompleteExpansions: expansion.incompleteExpansions(),
     });
     log.info({ ...summarize(plan), seyrenRequests: seyren.requestCount }, 'plan ready');
@@ -113,35 +107,46 @@ export const provisionChecksCommand: CommandModule<GlobalOptions, ProvisionArgs>
       logger: log,
     });
     const alertRates = await estimateAlertRates(plan, graphiteForRates, { logger: log });
+    // --validate has refused checks without series already; otherwise the plan names them.
+    const noSeries: NoSeries = args.validate
+      ? new Map()
+      : await checksWithoutSeries(desired, graphiteForRates, log);
+    const planContext = { seyrenUrl, prune: args.prune, alertRates, noSeries, style: ctx.terminal.style };
 
     // A declared check whose name a hand-made check holds cannot be provisioned, and a partial expansion
     // leaves checks uncreated or deletions withheld: the run has not converged.
-    const conflictCode = leavesWorkUndone(plan, argv.prune) ? ExitCode.failure : ExitCode.ok;
-    if (argv['dry-run']) {
-      if (argv.json) console.log(JSON.stringify({ ...planToJson(plan, alertRates), validation }, null, 2));
-      else console.log(formatPlanText(plan, { seyrenUrl: config.seyrenUrl, prune: argv.prune, alertRates }));
+    const conflictCode = leavesWorkUndone(plan, args.prune) ? ExitCode.failure : ExitCode.ok;
+    if (args['dry-run']) {
+      if (args.json)
+        console.log(JSON.stringify({ ...planToJson(plan, alertRates, noSeries), validation }, null, 2));
+      else console.log(formatPlanText(plan, planContext));
       if (conflictCode) process.exitCode = conflictCode;
-      else if (argv['detailed-exitcode'] && hasChanges(plan)) process.exitCode = ExitCode.changesPending;
+      else if (args['detailed-exitcode'] && hasChanges(plan)) process.exitCode = ExitCode.changesPending;
       return;
     }
 
-    if (!argv.json)
-      console.log(formatPlanText(plan, { seyrenUrl: config.seyrenUrl, prune: argv.prune, alertRates }));
+    if (!args.json) console.log(formatPlanText(plan, planContext));
+    const deletes = summarize(plan).delete;
+    if (deletes > 0 && !args.yes && ctx.terminal.interactive) {
+      if (!(await ctx.confirm(`Delete ${deletes} check(s) from Seyren (${seyrenUrl})?`))) {
+        throw new HealthlakeError('apply cancelled; nothing was written (--yes applies without asking)');
+      }
+    }
     const bar = progressBar(plan.actions.length);
     const result = await applyPlan(plan, seyren, {
-      concurrency: argv.concurrency,
+      concurrency: args.concurrency,
       logger: log,
       onProgress: (done) => bar?.update(done),
     });
     bar?.stop();
-    report(result, argv.json, plan, validation, alertRates);
+    report(result, args.json, plan, validation, alertRates, noSeries);
     log.info(
       { ...result, failures: result.failures.length, seyrenRequests: seyren.requestCount },
       result.failures.length ? 'apply finished with failures' : 'apply finished',
     );
     if (result.failures.length > 0 || conflictCode) process.exitCode = ExitCode.failure;
   },
-};
+});
 
 /** A progress bar on stderr for long applies in a terminal; cron and CI (no TTY) get log lines only. */
 function progressBar(total: number): SingleBar | undefined {
@@ -154,15 +159,34 @@ function progressBar(total: number): SingleBar | undefined {
   return bar;
 }
 
+/** Declared checks whose metric has no series in Graphite, by name; none when Graphite does not answer. */
+async function checksWithoutSeries(
+  desired: DesiredCheck[],
+  graphite: GraphiteClient,
+  log: Logger,
+): Promise<NoSeries> {
+  try {
+    const missing = await metricsWithoutSeries(desired, (m) => graphite.expand(m));
+    return new Map(desired.filter((c) => missing.has(c.source.metric)).map((c) => [c.name, c.source.metric]));
+  } catch (err) {
+    log.debug(
+      { reason: (err as Error).message },
+      'Graphite did not answer: the plan cannot say which metrics have no series',
+    );
+    return new Map();
+  }
+}
+
 function report(
   result: ApplyResult,
   json: boolean,
   plan: ReturnType<typeof planChanges>,
   validation: ValidationIssue[],
   alertRates: AlertRates,
+  noSeries: NoSeries,
 ) {
   if (json) {
-    console.log(JSON.stringify({ ...planToJson(plan, alertRates), validation, result }, null, 2));
+    console.log(JSON.stringify({ ...planToJson(plan, alertRates, noSeries), validation, result }, null, 2));
     return;
   }
   console.log(

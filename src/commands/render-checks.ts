@@ -1,55 +1,56 @@
-import type { Argv, CommandModule } from 'yargs';
-import type { GlobalOptions } from '../cli';
-import { GraphiteClient } from '../clients/graphite';
-import { loadCheckSpecs, type CheckSpec } from '../checks/definitions';
 import { desiredChecks, toDesiredCheck, checkName, type DesiredCheck } from '../checks/desired';
+import type { CheckSpec } from '../checks/definitions';
 import { describeDirection } from '../checks/lint';
 import { hasWildcards } from '../checks/metric-name';
+import { metricsWithoutSeries, noSeriesMessage, unmatchedGlobMessage } from '../checks/series-presence';
 import { renderTarget } from '../templates/template';
-import { loadTemplates } from '../templates/registry';
 import { redactSubscription } from '../checks/redact';
-import { withCheckSourceOptions, type CheckSourceArgs } from './check-options';
-import { commandContext } from './context';
+import { defineCommand } from '../cli/define-command';
+import { loadCheckSource } from '../cli/check-folders';
+import { checkSourceOptions, jsonOption } from '../cli/options';
 
-interface RenderArgs extends CheckSourceArgs {
-  expand: boolean;
-}
-
-export const renderChecksCommand: CommandModule<GlobalOptions, RenderArgs> = {
+export const renderChecksCommand = defineCommand({
   command: 'render-checks',
   describe: 'Validate the check definitions and print each check: name, Graphite target, range, thresholds',
-  builder: (y: Argv<GlobalOptions>) =>
-    withCheckSourceOptions(y).option('expand', {
+  options: {
+    ...checkSourceOptions,
+    json: jsonOption(),
+    expand: {
       type: 'boolean',
       default: false,
       describe: 'Expand wildcard metrics through Graphite (GRAPHITE_URL) into one check per series',
-    }) as Argv<RenderArgs>,
-  handler: async (argv) => {
-    const { config, log } = commandContext(argv);
-    const templates = loadTemplates(argv.templates);
-    const specs = loadCheckSpecs(argv.checks, templates, { env: argv.env, prefix: config.prefix });
+    },
+  },
+  examples: [
+    ['$0 render-checks', 'validate ./checks (or the bundled examples) and print every check'],
+    ['$0 render-checks --env prod --expand', 'the prod checks, one per series Graphite has'],
+  ],
+  handler: async (args, ctx) => {
+    const { specs } = loadCheckSource(args, ctx);
     let rows: RenderedRow[];
-    if (argv.expand) {
-      const graphite = new GraphiteClient({
-        baseUrl: config.graphiteUrl,
-        auth: config.graphiteAuth,
-        logger: log,
+    if (args.expand) {
+      const graphite = ctx.clients.graphite();
+      const checks = await desiredChecks(specs, (glob) => graphite.expand(glob), {
+        onUnmatched: (spec) => ctx.log.warn({ glob: spec.metric }, unmatchedGlobMessage(spec)),
       });
-      rows = (await desiredChecks(specs, (glob) => graphite.expand(glob))).map(fromDesired);
+      const missing = await metricsWithoutSeries(checks, (m) => graphite.expand(m));
+      rows = checks.map((c) => ({ ...fromDesired(c), series: !missing.has(c.source.metric) }));
+      for (const metric of missing) ctx.log.warn({ metric }, noSeriesMessage(metric));
     } else {
       rows = specs.map((s) => (hasWildcards(s.metric) ? fromGlobSpec(s) : fromDesired(toDesiredCheck(s))));
     }
-    if (argv.json) console.log(JSON.stringify(rows, null, 2));
+    if (args.json) console.log(JSON.stringify(rows, null, 2));
     else for (const r of rows) printRow(r);
-    log.info(
+    ctx.log.info(
       { checks: rows.length, files: new Set(specs.map((s) => s.file)).size },
       'render-checks: definitions are valid',
     );
   },
-};
+});
 
 interface RenderedRow {
   name: string;
+  metric: string;
   target: string;
   from: string;
   until: string;
@@ -62,11 +63,14 @@ interface RenderedRow {
   source: string;
   /** Set when the metric is a glob that provision-checks expands into one check per series. */
   glob?: boolean;
+  /** With --expand: whether Graphite has any series for the check's metric. */
+  series?: boolean;
 }
 
 function fromDesired(c: DesiredCheck): RenderedRow {
   return {
     name: c.name,
+    metric: c.source.metric,
     target: c.target,
     from: c.from,
     until: c.until,
@@ -83,6 +87,7 @@ function fromDesired(c: DesiredCheck): RenderedRow {
 function fromGlobSpec(s: CheckSpec): RenderedRow {
   return {
     name: checkName(s.heuristic, s.metric),
+    metric: s.metric,
     target: renderTarget(s.template, { ...s.vars, metric: s.metric }, s.resolution),
     from: s.from,
     until: s.until,
@@ -102,6 +107,7 @@ function printRow(r: RenderedRow) {
   console.log(`  target  ${r.target}`);
   console.log(`  range   ${r.from} .. ${r.until}`);
   console.log(`  alert   ${r.direction}${r.enabled ? '' : ' (disabled)'}`);
+  if (r.series === false) console.log(`  data    ${noSeriesMessage(r.metric)}`);
   if (r.subscriptions.length > 0) {
     console.log(
       `  notify  ${r.subscriptions.map((s) => `${s.type} ${s.target} ${s.days} ${s.fromTime}-${s.toTime}`).join('; ')}`,

@@ -1,68 +1,43 @@
 import path from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
 import { Archive } from '../archive/archive';
 import { updateSummary } from '../archive/summary-csv';
-import type { GlobalOptions } from '../cli';
-import { deliver, type SinkName } from '../collect/deliver';
+import { deliver } from '../collect/deliver';
 import { acquireCollectLock } from '../collect/lock';
 import { ExitCode, InputError } from '../errors';
 import { deriveDays } from '../metrics/derive';
 import { withheldReport } from '../metrics/withheld';
 import { addDays } from '../util/civil-date';
 import { toPoints } from '../sinks/sink';
-import { commandContext } from './context';
-import {
-  printResult,
-  SINK_DESCRIPTION,
-  withRangeOptions,
-  withVerifyOption,
-  type RangeArgs,
-  type VerifyArgs,
-} from './collect';
-
-interface ReplayArgs extends GlobalOptions, RangeArgs, VerifyArgs {
-  sink: SinkName[];
-  'time-zone': string;
-  'dry-run': boolean;
-  json: boolean;
-}
+import { defineCommand } from '../cli/define-command';
+import { dryRunOption, jsonOption } from '../cli/options';
+import { dayRangeOptions, printResult, sinkOption, validateDayRange, verifyOption } from './collect';
 
 /** Re-sends archived days, e.g. to a Graphite that was down or rebuilt. Reads no source. */
-export const replayCommand: CommandModule<GlobalOptions, ReplayArgs> = {
+export const replayCommand = defineCommand({
   command: 'replay',
   describe:
     'Re-derive archived days and send them to the sinks again (for a Graphite that was down or rebuilt)',
-  builder: (y: Argv<GlobalOptions>) =>
-    withVerifyOption(withRangeOptions(y))
-      .demandOption(['from', 'to'])
-      .option('sink', {
-        type: 'array',
-        choices: ['carbon', 'statsd', 'stdout'] as const,
-        default: ['carbon'],
-        describe: `Where to write: ${SINK_DESCRIPTION}`,
-      })
-      .option('time-zone', {
-        type: 'string',
-        default: 'UTC',
-        describe: 'Zone that decides "today" for the statsd sink',
-      })
-      .option('dry-run', {
-        type: 'boolean',
-        default: false,
-        describe: 'Print the carbon lines; send nothing',
-      })
-      .option('json', {
-        type: 'boolean',
-        default: false,
-        describe: 'Print the result as JSON on stdout',
-      }) as Argv<ReplayArgs>,
-  handler: async (argv) => {
-    const { config, log } = commandContext(argv);
+  options: {
+    from: { ...dayRangeOptions.from, demandOption: true },
+    to: { ...dayRangeOptions.to, demandOption: true },
+    sink: sinkOption,
+    verify: verifyOption,
+    'time-zone': {
+      type: 'string',
+      requiresArg: true,
+      default: 'UTC',
+      describe: 'Zone that decides "today" for the statsd sink',
+    },
+    'dry-run': dryRunOption('Print the carbon lines; send nothing'),
+    json: jsonOption(),
+  },
+  examples: [['$0 replay --from 2026-11-01 --to 2026-11-15', 'send two archived weeks to carbon again']],
+  validate: validateDayRange,
+  handler: async (args, { config, log }) => {
     const release = await acquireCollectLock(config.dataDir);
     try {
       const started = Date.now();
-      const from = argv.from as string;
-      const to = argv.to as string;
+      const { from, to } = args;
       // Records that fail the plausibility rules come back withheld (refused), never as a 0.
       const days = await new Archive(config.dataDir).readRange({ from, to: addDays(to, 1) });
       const metrics = deriveDays(days, { from, to });
@@ -73,15 +48,15 @@ export const replayCommand: CommandModule<GlobalOptions, ReplayArgs> = {
           file: path.join(config.dataDir, 'archive'),
         });
       }
-      if (!argv['dry-run']) await updateSummary(path.join(config.dataDir, 'summary.csv'), metrics);
+      if (!args['dry-run']) await updateSummary(path.join(config.dataDir, 'summary.csv'), metrics);
       const { sent, verification } = await deliver(
         metrics,
-        argv['dry-run'] ? ['stdout'] : argv.sink,
+        args['dry-run'] ? ['stdout'] : args.sink,
         config,
         log,
-        argv['time-zone'],
+        args['time-zone'],
         { from, to },
-        { verify: argv.verify },
+        { verify: args.verify },
       );
       const points = toPoints(metrics, config.prefix).length;
       const withheld = metrics.flatMap((m) => (m.withheld ? [{ date: m.date, metrics: m.withheld }] : []));
@@ -97,7 +72,7 @@ export const replayCommand: CommandModule<GlobalOptions, ReplayArgs> = {
           withheld,
           otherOffsetDays: [],
         },
-        argv,
+        args,
         Date.now() - started,
       );
       if (report.warnings.length > 0) process.exitCode = ExitCode.skippedInput;
@@ -105,4 +80,4 @@ export const replayCommand: CommandModule<GlobalOptions, ReplayArgs> = {
       await release();
     }
   },
-};
+});

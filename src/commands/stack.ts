@@ -1,18 +1,11 @@
 import path from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../errors';
 import type { Config } from '../config/config';
-import type { GlobalOptions } from '../cli';
 import { clusterNodePorts } from '../stack/cluster-files';
 import { stackDown, stackStatus, stackUp, type StackStatus } from '../stack/stack';
 import type { StackSettings } from '../stack/stack-files';
-import { commandContext } from './context';
-
-interface StackArgs extends GlobalOptions {
-  action: 'up' | 'down' | 'status';
-  json: boolean;
-  nodes: number;
-}
+import { defineCommand, defineCommandGroup } from '../cli/define-command';
+import { jsonOption, numberOption } from '../cli/options';
 
 export function stackSettings(config: Config, nodes = 1): StackSettings {
   return {
@@ -29,63 +22,73 @@ export function stackSettings(config: Config, nodes = 1): StackSettings {
   };
 }
 
-export const stackCommand: CommandModule<GlobalOptions, StackArgs> = {
-  command: 'stack <action>',
-  describe: 'Start, stop or inspect a local Graphite (carbon + graphite-web) and statsD on 127.0.0.1',
-  builder: (y: Argv<GlobalOptions>) =>
-    y
-      .positional('action', {
-        choices: ['up', 'down', 'status'] as const,
-        demandOption: true,
-        describe:
-          'up: write config under $HEALTHLAKE_DATA_DIR/stack and start what is not running, then wait until ready; ' +
-          'down: stop what "up" started (by PID); status: show each component',
-      })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the status as JSON on stdout' })
-      .option('nodes', {
-        type: 'number',
-        default: 1,
-        describe:
-          'up: storage nodes. 2 or more: carbon-c-relay on CARBON_PORT hashing series over that many carbon-caches, ' +
-          'a graphite-web per node, and a front graphite-web on GRAPHITE_URL federating them',
-      })
-      .check((a) => {
-        if (!Number.isInteger(a.nodes) || a.nodes < 1 || a.nodes > 16)
-          throw new Error('--nodes must be a whole number from 1 to 16');
-        return true;
-      })
-      .epilog(
-        'Needs the Debian packages graphite-carbon graphite-web gunicorn (and carbon-c-relay for --nodes 2 or more) ' +
-          'and the npm package statsd. Ports: carbon plaintext CARBON_PORT (2003), graphite-web the port of GRAPHITE_URL (8080), statsD UDP ' +
-          'STATSD_PORT (8125); pickle, carbonlink and statsD admin from HEALTHLAKE_STACK_PICKLE_PORT (CARBON_PORT+1), ' +
-          'HEALTHLAKE_STACK_CARBONLINK_PORT (7002), HEALTHLAKE_STACK_STATSD_ADMIN_PORT (STATSD_PORT+1). ' +
-          'With --nodes N >= 2, node k uses HEALTHLAKE_STACK_NODE_BASE_PORT (2100) + 10k: +0 plaintext, +1 pickle, ' +
-          '+2 carbonlink, +3 its graphite-web.',
-      ) as Argv<StackArgs>,
-  handler: async (argv) => {
-    const { config, log } = commandContext(argv);
-    const settings = stackSettings(config, argv.nodes);
-    if (argv.action === 'up') {
-      const started = Date.now();
-      const status = await stackUp(settings, log);
-      print(status, argv.json);
-      log.info({ ms: Date.now() - started, root: settings.root }, 'stack up: all components ready');
-    } else if (argv.action === 'down') {
-      const results = await stackDown(settings.root);
-      if (argv.json) console.log(JSON.stringify(results, null, 2));
-      else if (results.every((r) => !r.stopped)) console.log('stack down: nothing was running');
-      else
-        for (const r of results)
-          console.log(`${r.name.padEnd(14)} ${r.stopped ? `stopped (pid ${r.pid})` : 'not running'}`);
-    } else {
-      const status = await stackStatus(settings.root);
-      print(status, argv.json);
-      if (!status.allReady) process.exitCode = ExitCode.failure;
-    }
-  },
-};
+const PORTS_EPILOG =
+  'Needs the Debian packages graphite-carbon graphite-web gunicorn (and carbon-c-relay for --nodes 2 or more) ' +
+  'and the npm package statsd. Ports: carbon plaintext CARBON_PORT (2003), graphite-web the port of GRAPHITE_URL (8080), statsD UDP ' +
+  'STATSD_PORT (8125); pickle, carbonlink and statsD admin from HEALTHLAKE_STACK_PICKLE_PORT (CARBON_PORT+1), ' +
+  'HEALTHLAKE_STACK_CARBONLINK_PORT (7002), HEALTHLAKE_STACK_STATSD_ADMIN_PORT (STATSD_PORT+1). ' +
+  'With --nodes N >= 2, node k uses HEALTHLAKE_STACK_NODE_BASE_PORT (2100) + 10k: +0 plaintext, +1 pickle, ' +
+  '+2 carbonlink, +3 its graphite-web.';
 
-function print(status: StackStatus, json: boolean) {
+const stackUpCommand = defineCommand({
+  command: 'up',
+  describe:
+    'Write config under $HEALTHLAKE_DATA_DIR/stack, start what is not running, and wait until all of it answers',
+  options: {
+    json: jsonOption('Print the status as JSON on stdout'),
+    nodes: {
+      ...numberOption(
+        'Storage nodes. 2 or more: carbon-c-relay on CARBON_PORT hashing series over that many carbon-caches, ' +
+          'a graphite-web per node, and a front graphite-web on GRAPHITE_URL federating them',
+        { min: 1, max: 16, integer: true },
+      ),
+      default: 1,
+    },
+  },
+  examples: [['$0 stack up --nodes 2', 'a two-node Graphite cluster behind carbon-c-relay']],
+  epilog: PORTS_EPILOG,
+  handler: async (args, { config, log }) => {
+    const settings = stackSettings(config, args.nodes);
+    const started = Date.now();
+    const status = await stackUp(settings, log);
+    printStatus(status, args.json);
+    log.info({ ms: Date.now() - started, root: settings.root }, 'stack up: all components ready');
+  },
+});
+
+const stackDownCommand = defineCommand({
+  command: 'down',
+  describe: 'Stop what "stack up" started (by PID, checked against the command line)',
+  options: { json: jsonOption() },
+  handler: async (args, { config }) => {
+    const results = await stackDown(stackSettings(config).root);
+    if (args.json) console.log(JSON.stringify(results, null, 2));
+    else if (results.every((r) => !r.stopped)) console.log('stack down: nothing was running');
+    else
+      for (const r of results)
+        console.log(`${r.name.padEnd(13)} ${r.stopped ? `stopped (pid ${r.pid})` : 'not running'}`);
+  },
+});
+
+const stackStatusCommand = defineCommand({
+  command: 'status',
+  describe: 'Show each component: running, answering, PID and endpoint (exit 1 unless all are ready)',
+  options: { json: jsonOption('Print the status as JSON on stdout') },
+  handler: async (args, { config }) => {
+    const status = await stackStatus(stackSettings(config).root);
+    printStatus(status, args.json);
+    if (!status.allReady) process.exitCode = ExitCode.failure;
+  },
+});
+
+export const stackCommand = defineCommandGroup({
+  command: 'stack',
+  describe: 'A local Graphite (carbon + graphite-web) and statsD on 127.0.0.1: start, stop or inspect it',
+  subcommands: [stackUpCommand, stackDownCommand, stackStatusCommand],
+  epilog: PORTS_EPILOG,
+});
+
+function printStatus(status: StackStatus, json: boolean) {
   if (json) {
     console.log(JSON.stringify(status, null, 2));
     return;

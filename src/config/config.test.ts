@@ -60,14 +60,17 @@ describe('loadConfig', () => {
     expect(c.carbon.timeoutMs).toBe(5000);
     expect(c.verify).toEqual({ waitMs: 120000, pollMs: 250 });
     expect(() => loadConfig({ env: { HOME: dir, HEALTHLAKE_CARBON_TIMEOUT_MS: '0' } })).toThrow(
-      /HEALTHLAKE_CARBON_TIMEOUT_MS: Number must be greater than or equal to 100/,
+      /HEALTHLAKE_CARBON_TIMEOUT_MS: must be a whole number of milliseconds, at least 100, got "0"/,
     );
   });
 
   it('names the file and the field of a bad value', () => {
     const file = write('CARBON_PORT: seventy\n');
     expect(() => loadConfig({ file, env: { HOME: dir } })).toThrow(InputError);
-    expect(() => loadConfig({ file, env: { HOME: dir } })).toThrow(`${file}: CARBON_PORT: Expected number`);
+    // What is allowed and what was given; never a zod message such as "Expected number, received nan".
+    expect(() => loadConfig({ file, env: { HOME: dir } })).toThrow(
+      `${file}: CARBON_PORT: must be a port number from 1 to 65535, got "seventy"`,
+    );
   });
 
   it('rejects an unknown name and an illegal prefix', () => {

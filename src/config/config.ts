@@ -5,94 +5,84 @@ import yaml from 'js-yaml';
 import { z } from 'zod';
 import { DEFAULT_CARBON_TIMEOUT_MS } from '../clients/carbon';
 import { InputError } from '../errors';
+import { didYouMean } from '../util/did-you-mean';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../util/log';
 import { DEFAULT_VERIFY_POLL_MS, DEFAULT_VERIFY_WAIT_MS } from '../verify/defaults';
 
 /**
  * Configuration comes from environment variables, or from a YAML file that uses the same names as keys
  * (`GRAPHITE_URL: http://...`). The environment wins, so a cron line can override one value of a shared file.
  * The names are a public contract: scripts and docs outside this repo use them.
+ *
+ * SETTINGS is the one list of names: the loader reads exactly these, `healthlake config` shows exactly these,
+ * and the README's configuration table is tested against it. A new setting is one entry here.
  */
-export const CONFIG_KEYS = [
-  'SEYREN_URL',
-  'GRAPHITE_URL',
-  'CARBON_HOST',
-  'CARBON_PORT',
-  'STATSD_HOST',
-  'STATSD_PORT',
-  'HEALTHLAKE_PREFIX',
-  'HEALTHLAKE_DATA_DIR',
-  'GOOGLE_CLIENT_ID',
-  'GOOGLE_CLIENT_SECRET',
-  'GOOGLE_HEALTH_API_URL',
-  'GOOGLE_CLIENT_TYPE',
-  'GOOGLE_HEALTH_REQUESTS_PER_MINUTE',
-  'SEYREN_AUTH_HEADER',
-  'GRAPHITE_AUTH_HEADER',
-  'SEYREN_USER',
-  'SEYREN_PASSWORD',
-  'GRAPHITE_USER',
-  'GRAPHITE_PASSWORD',
-  'HEALTHLAKE_STACK_PICKLE_PORT',
-  'HEALTHLAKE_STACK_CARBONLINK_PORT',
-  'HEALTHLAKE_STACK_STATSD_ADMIN_PORT',
-  'HEALTHLAKE_STACK_NODE_BASE_PORT',
-  'HEALTHLAKE_STATSD_FLUSH_MS',
-  'GRAPHITE_CLUSTER_URLS',
-  'HEALTHLAKE_CARBON_TIMEOUT_MS',
-  'HEALTHLAKE_VERIFY_WAIT_MS',
-  'HEALTHLAKE_VERIFY_POLL_MS',
-  'HEALTHLAKE_IMPORT_THREADS',
-] as const;
-export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
-/** Keys whose values are secrets: never printed by `config show`, never logged. */
-export const SECRET_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
-  'GOOGLE_CLIENT_SECRET',
-  'SEYREN_AUTH_HEADER',
-  'GRAPHITE_AUTH_HEADER',
-  'SEYREN_PASSWORD',
-  'GRAPHITE_PASSWORD',
-]);
-
-const port = z.coerce.number().int().min(1).max(65535);
+const port = z
+  .string()
+  .regex(/^\d+$/, 'must be a port number from 1 to 65535')
+  .transform(Number)
+  .refine((n) => n >= 1 && n <= 65535, 'must be a port number from 1 to 65535');
 const url = z
   .string()
-  .url()
+  .url('must be a URL such as http://host:8080')
   .transform((u) => u.replace(/\/+$/, ''));
+const text = z.string().min(1, 'must not be empty');
+/** A whole number within bounds, from the text of an environment variable or a config file. */
+const wholeNumber = (min: number, max: number | undefined, unit: string) => {
+  const allowed = `must be a whole number${unit}, ${max === undefined ? `at least ${min}` : `from ${min} to ${max}`}`;
+  return z
+    .string()
+    .regex(/^\d+$/, allowed)
+    .transform(Number)
+    .refine((n) => n >= min && (max === undefined || n <= max), allowed);
+};
+const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.enum(values, { errorMap: () => ({ message: `must be one of ${values.join(', ')}` }) });
 
 // Metric prefix: one or more Graphite path nodes, no wildcards (it is where we write).
 const prefix = z
   .string()
   .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated letters, digits, _ or -');
 
-const schema = z.object({
-  SEYREN_URL: url.optional(),
-  GRAPHITE_URL: url.default('http://127.0.0.1:8080'),
-  CARBON_HOST: z.string().min(1).default('127.0.0.1'),
-  CARBON_PORT: port.default(2003),
-  STATSD_HOST: z.string().min(1).default('127.0.0.1'),
-  STATSD_PORT: port.default(8125),
-  HEALTHLAKE_PREFIX: prefix.default('health'),
-  HEALTHLAKE_DATA_DIR: z.string().min(1).optional(),
-  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
-  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
-  // Tests point it at a double; pointed at the retired api.fitbit.com it gets the 410 explanation.
-  GOOGLE_HEALTH_API_URL: url.default('https://health.googleapis.com/v4'),
+const SETTINGS = {
+  SEYREN_URL: url.optional().describe('Seyren base URL including any context path (/api is appended)'),
+  GRAPHITE_URL: url.default('http://127.0.0.1:8080').describe('graphite-web base URL'),
+  CARBON_HOST: text.default('127.0.0.1').describe('carbon plaintext receiver host'),
+  CARBON_PORT: port.default('2003').describe('carbon plaintext receiver port'),
+  STATSD_HOST: text.default('127.0.0.1').describe('statsD host (UDP)'),
+  STATSD_PORT: port.default('8125').describe('statsD port (UDP)'),
+  HEALTHLAKE_PREFIX: prefix.default('health').describe('metric prefix of the daily metrics'),
+  HEALTHLAKE_DATA_DIR: text.optional().describe('archive, summary.csv, token and the local stack'),
+  GOOGLE_CLIENT_ID: text.optional().describe('OAuth client id for the Google Health API'),
+  GOOGLE_CLIENT_SECRET: text.optional().describe('OAuth client secret'),
   // The kind of OAuth client GOOGLE_CLIENT_ID names (a client file says it itself): how `auth` gets the code.
-  GOOGLE_CLIENT_TYPE: z.enum(['desktop', 'web']).default('desktop'),
+  GOOGLE_CLIENT_TYPE: oneOf(['desktop', 'web'] as const)
+    .default('desktop')
+    .describe('desktop or web: the kind of OAuth client GOOGLE_CLIENT_ID is'),
   // Google allows 300 requests per minute per user; more than that would be throttled by design.
-  GOOGLE_HEALTH_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(300).default(120),
-  SEYREN_AUTH_HEADER: z.string().min(1).optional(),
-  GRAPHITE_AUTH_HEADER: z.string().min(1).optional(),
-  SEYREN_USER: z.string().min(1).optional(),
-  SEYREN_PASSWORD: z.string().min(1).optional(),
-  GRAPHITE_USER: z.string().min(1).optional(),
-  GRAPHITE_PASSWORD: z.string().min(1).optional(),
-  HEALTHLAKE_STACK_PICKLE_PORT: port.optional(),
-  HEALTHLAKE_STACK_CARBONLINK_PORT: port.optional(),
-  HEALTHLAKE_STACK_STATSD_ADMIN_PORT: port.optional(),
+  GOOGLE_HEALTH_REQUESTS_PER_MINUTE: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of requests per minute, above 0 and at most 300')
+    .transform(Number)
+    .refine((n) => n > 0 && n <= 300, 'must be a number of requests per minute, above 0 and at most 300')
+    .default('120')
+    .describe("the per-user request budget of a run (Google's limit is 300 a minute)"),
+  // Tests point it at a double; pointed at the retired api.fitbit.com it gets the 410 explanation.
+  GOOGLE_HEALTH_API_URL: url.default('https://health.googleapis.com/v4').describe('Google Health API base'),
+  SEYREN_AUTH_HEADER: text.optional().describe('"Name: value" header for a proxy in front of Seyren'),
+  GRAPHITE_AUTH_HEADER: text.optional().describe('"Name: value" header for a proxy in front of graphite-web'),
+  SEYREN_USER: text.optional().describe('basic-auth user for Seyren'),
+  SEYREN_PASSWORD: text.optional().describe('basic-auth password for Seyren'),
+  GRAPHITE_USER: text.optional().describe('basic-auth user for graphite-web'),
+  GRAPHITE_PASSWORD: text.optional().describe('basic-auth password for graphite-web'),
+  HEALTHLAKE_STACK_PICKLE_PORT: port.optional().describe('local stack: carbon pickle port'),
+  HEALTHLAKE_STACK_CARBONLINK_PORT: port.optional().describe('local stack: carbonlink port'),
+  HEALTHLAKE_STACK_STATSD_ADMIN_PORT: port.optional().describe('local stack: statsD admin port'),
   // Node k of a cluster stack uses base+10k .. base+10k+3; the last node's ports must stay below 65536.
-  HEALTHLAKE_STACK_NODE_BASE_PORT: z.coerce.number().int().min(1).max(65000).default(2100),
+  HEALTHLAKE_STACK_NODE_BASE_PORT: wholeNumber(1, 65000, '')
+    .default('2100')
+    .describe('stack up --nodes N: node k listens on this + 10k .. + 10k + 3'),
   // The graphite-webs behind GRAPHITE_URL when it federates them (its CLUSTER_SERVERS), comma-separated.
   GRAPHITE_CLUSTER_URLS: z
     .string()
@@ -103,16 +93,54 @@ const schema = z.object({
         .map((u) => u.trim())
         .filter((u) => u !== ''),
     )
-    .pipe(z.array(url)),
-  HEALTHLAKE_STATSD_FLUSH_MS: z.coerce.number().int().min(100).default(1000),
+    .pipe(z.array(url))
+    .describe('the graphite-webs GRAPHITE_URL federates, comma-separated'),
+  HEALTHLAKE_STATSD_FLUSH_MS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of milliseconds, at least 100')
+    .transform(Number)
+    .refine((n) => n >= 100, 'must be a whole number of milliseconds, at least 100')
+    .default('1000')
+    .describe("local stack: statsD's flush interval"),
   // Delivery (see README "Running from cron"): how long carbon may take nothing before an attempt ends, and
   // how long and how often read-back verification asks graphite-web for the written points.
-  HEALTHLAKE_CARBON_TIMEOUT_MS: z.coerce.number().int().min(100).default(DEFAULT_CARBON_TIMEOUT_MS),
-  HEALTHLAKE_VERIFY_WAIT_MS: z.coerce.number().int().min(0).default(DEFAULT_VERIFY_WAIT_MS),
-  HEALTHLAKE_VERIFY_POLL_MS: z.coerce.number().int().min(10).default(DEFAULT_VERIFY_POLL_MS),
+  HEALTHLAKE_CARBON_TIMEOUT_MS: wholeNumber(100, undefined, ' of milliseconds')
+    .default(String(DEFAULT_CARBON_TIMEOUT_MS))
+    .describe('carbon taking nothing for this long ends an attempt to write'),
+  HEALTHLAKE_VERIFY_WAIT_MS: wholeNumber(0, undefined, ' of milliseconds')
+    .default(String(DEFAULT_VERIFY_WAIT_MS))
+    .describe('how long read-back verification waits for points'),
+  HEALTHLAKE_VERIFY_POLL_MS: wholeNumber(10, undefined, ' of milliseconds')
+    .default(String(DEFAULT_VERIFY_POLL_MS))
+    .describe('how often read-back verification asks graphite-web'),
   // Threads reading an export (1: the main thread only); unset: one per core (at most 4) for 128 MiB or more.
-  HEALTHLAKE_IMPORT_THREADS: z.coerce.number().int().min(1).max(64).optional(),
-});
+  HEALTHLAKE_IMPORT_THREADS: wholeNumber(1, 64, '')
+    .optional()
+    .describe('threads reading an export (1: one; default one per core, at most 4, from 128 MiB of files)'),
+  HEALTHLAKE_LOG_LEVEL: oneOf(LOG_LEVELS).optional().describe('log level (--log-level wins)'),
+  HEALTHLAKE_LOG_FORMAT: oneOf(LOG_FORMATS)
+    .optional()
+    .describe('text or json logs on stderr (--log-format wins; default json unless stderr is a terminal)'),
+};
+
+export type ConfigKey = keyof typeof SETTINGS;
+export const CONFIG_KEYS = Object.keys(SETTINGS) as ConfigKey[];
+
+/** What a setting is for, as `healthlake config --json` and the README show it. */
+export function describeSetting(key: ConfigKey): string {
+  return SETTINGS[key].description ?? '';
+}
+
+/** Keys whose values are secrets: never printed by `healthlake config`, never logged. */
+export const SECRET_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
+  'GOOGLE_CLIENT_SECRET',
+  'SEYREN_AUTH_HEADER',
+  'GRAPHITE_AUTH_HEADER',
+  'SEYREN_PASSWORD',
+  'GRAPHITE_PASSWORD',
+]);
+
+const schema = z.object(SETTINGS);
 
 export interface Config {
   seyrenUrl?: string;
@@ -148,8 +176,11 @@ export interface Config {
     /** A cluster stack's node k listens on nodeBasePort + 10k + 0..3 (see src/commands/stack.ts). */
     nodeBasePort: number;
   };
-  /** Where each value came from, for `config show`. */
-  sources: Partial<Record<ConfigKey, 'env' | 'file' | 'default'>>;
+  log: { level?: LogLevel; format?: LogFormat };
+  /** Every setting's effective value (defaults filled in, derived ones computed), for `healthlake config`. */
+  values: Partial<Record<ConfigKey, string | number>>;
+  /** Where each value came from, for `healthlake config`. */
+  sources: Record<ConfigKey, 'env' | 'file' | 'default'>;
   file?: string;
 }
 
@@ -173,7 +204,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   const fromFile = readConfigFile(file, explicitFile !== undefined);
 
   const merged: Record<string, string> = {};
-  const sources: Config['sources'] = {};
+  const sources = {} as Config['sources'];
   for (const key of CONFIG_KEYS) {
     const envValue = env[key];
     if (envValue !== undefined && envValue !== '') {
@@ -191,14 +222,31 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   if (!parsed.success) {
     throw new InputError(
       parsed.error.issues.map((issue) => {
-        const key = String(issue.path[0]);
-        const origin = sources[key as ConfigKey] === 'file' ? file : 'environment';
-        return { file: origin, field: key, message: issue.message };
+        const key = String(issue.path[0]) as ConfigKey;
+        const origin = sources[key] === 'file' ? file : 'environment';
+        const got = SECRET_KEYS.has(key) ? '' : `, got ${JSON.stringify(merged[key])}`;
+        return { file: origin, field: key, message: `${issue.message}${got}` };
       }),
     );
   }
   const c = parsed.data;
   const webPort = Number(new URL(c.GRAPHITE_URL).port || 80);
+  const dataDir = path.resolve(c.HEALTHLAKE_DATA_DIR ?? defaultDataDir(env));
+  const stack = {
+    picklePort: c.HEALTHLAKE_STACK_PICKLE_PORT ?? c.CARBON_PORT + 1,
+    carbonlinkPort: c.HEALTHLAKE_STACK_CARBONLINK_PORT ?? 7002,
+    statsdAdminPort: c.HEALTHLAKE_STACK_STATSD_ADMIN_PORT ?? c.STATSD_PORT + 1,
+    webPort,
+    nodeBasePort: c.HEALTHLAKE_STACK_NODE_BASE_PORT,
+  };
+  const values: Config['values'] = {
+    ...c,
+    GRAPHITE_CLUSTER_URLS: c.GRAPHITE_CLUSTER_URLS.join(',') || undefined,
+    HEALTHLAKE_DATA_DIR: dataDir,
+    HEALTHLAKE_STACK_PICKLE_PORT: stack.picklePort,
+    HEALTHLAKE_STACK_CARBONLINK_PORT: stack.carbonlinkPort,
+    HEALTHLAKE_STACK_STATSD_ADMIN_PORT: stack.statsdAdminPort,
+  };
   return {
     seyrenUrl: c.SEYREN_URL,
     graphiteUrl: c.GRAPHITE_URL,
@@ -207,7 +255,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     verify: { waitMs: c.HEALTHLAKE_VERIFY_WAIT_MS, pollMs: c.HEALTHLAKE_VERIFY_POLL_MS },
     statsd: { host: c.STATSD_HOST, port: c.STATSD_PORT, flushIntervalMs: c.HEALTHLAKE_STATSD_FLUSH_MS },
     prefix: c.HEALTHLAKE_PREFIX,
-    dataDir: path.resolve(c.HEALTHLAKE_DATA_DIR ?? defaultDataDir(env)),
+    dataDir,
     importThreads: c.HEALTHLAKE_IMPORT_THREADS,
     google: {
       clientId: c.GOOGLE_CLIENT_ID,
@@ -218,13 +266,9 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     },
     seyrenAuth: httpAuth(c.SEYREN_AUTH_HEADER, c.SEYREN_USER, c.SEYREN_PASSWORD),
     graphiteAuth: httpAuth(c.GRAPHITE_AUTH_HEADER, c.GRAPHITE_USER, c.GRAPHITE_PASSWORD),
-    stack: {
-      picklePort: c.HEALTHLAKE_STACK_PICKLE_PORT ?? c.CARBON_PORT + 1,
-      carbonlinkPort: c.HEALTHLAKE_STACK_CARBONLINK_PORT ?? 7002,
-      statsdAdminPort: c.HEALTHLAKE_STACK_STATSD_ADMIN_PORT ?? c.STATSD_PORT + 1,
-      webPort,
-      nodeBasePort: c.HEALTHLAKE_STACK_NODE_BASE_PORT,
-    },
+    stack,
+    log: { level: c.HEALTHLAKE_LOG_LEVEL, format: c.HEALTHLAKE_LOG_FORMAT },
+    values,
     sources,
     file: fs.existsSync(file) ? file : undefined,
   };
@@ -257,8 +301,9 @@ function readConfigFile(file: string, mustExist: boolean): Partial<Record<Config
   }
   const out: Partial<Record<ConfigKey, string>> = {};
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
-    if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
-      throw InputError.single(`unknown configuration name (known: ${CONFIG_KEYS.join(', ')})`, {
+    if (!Object.hasOwn(SETTINGS, key)) {
+      const hint = didYouMean(key, CONFIG_KEYS);
+      throw InputError.single(`unknown configuration name${hint} (known: ${CONFIG_KEYS.join(', ')})`, {
         file,
         field: key,
       });

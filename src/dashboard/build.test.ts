@@ -2,7 +2,7 @@ import { parseCheckFile } from '../checks/definitions';
 import { toDesiredCheck } from '../checks/desired';
 import { loadTemplates } from '../templates/registry';
 import { buildDashboard, type DashboardCheck } from './build';
-import { parseTimeOption } from './range';
+import { parseTimePoint } from '../time';
 import { stateTargets } from './state';
 
 const templates = loadTemplates();
@@ -129,7 +129,7 @@ describe('buildDashboard', () => {
   });
 
   it('uses absolute epochs for --until and turns the toolbar to an absolute range', () => {
-    const until = parseTimeOption('2026-11-15', '--until');
+    const until = parseTimePoint('2026-11-15');
     const fixed = buildDashboard({ name: 'sample', checks: health, until, nowSeconds: NOW });
     expect(fixed.graphs[0]!.params).toMatchObject({ from: '1789862400', until: '1794700800' });
     expect(fixed.state.timeConfig).toMatchObject({
@@ -168,7 +168,7 @@ describe('buildDashboard', () => {
     const short = buildDashboard({
       name: 'x',
       checks: app,
-      from: parseTimeOption('-15min', '--from'),
+      from: parseTimePoint('-15min'),
       nowSeconds: NOW,
     });
     expect(short.graphs[0]!.targets[0]).toContain("'23h','1h'");

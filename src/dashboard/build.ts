@@ -7,8 +7,8 @@ import {
   type Template,
   type TemplateVars,
 } from '../templates/template';
-import { formatDuration, parseDurationSeconds } from '../util/duration';
-import { epochOf, resolveRange, type GraphRange, type TimeSpec } from './range';
+import { epochOf, formatDuration, parseDurationParameter, type TimePoint } from '../time';
+import { resolveRange, type GraphRange } from './range';
 import { dashboardState, type DashboardState, type GraphParams, type GraphSpec } from './state';
 
 /**
@@ -40,8 +40,8 @@ export interface BuildOptions {
   checks: readonly DashboardCheck[];
   /** The holtwinters template: the band of a metric without a holtwinters check uses its defaults. */
   holtWinters?: Template;
-  from?: TimeSpec;
-  until?: TimeSpec;
+  from?: TimePoint;
+  until?: TimePoint;
   size?: { width: number; height: number };
   nowSeconds: number;
 }
@@ -211,7 +211,7 @@ function fitBootstrap(
   if (resolution !== 'fine') return bootstrap;
   let seconds: number;
   try {
-    seconds = parseDurationSeconds(bootstrap);
+    seconds = parseDurationParameter(bootstrap);
   } catch {
     return bootstrap; // lint has already reported it
   }

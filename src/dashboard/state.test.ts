@@ -1,4 +1,5 @@
-import { parseTimeOption, resolveRange } from './range';
+import { parseTimePoint } from '../time';
+import { resolveRange } from './range';
 import { dashboardState, stateTargets, timeConfig, urlEncode } from './state';
 
 const NOW = Date.UTC(2026, 10, 29, 3, 0, 0) / 1000;
@@ -13,11 +14,11 @@ describe('dashboard state', () => {
   it('describes an absolute range for the date dialog and a relative one with fixed dates', () => {
     const range = resolveRange(
       'fine',
-      { from: parseTimeOption('1794700800', '--from'), until: parseTimeOption('1794745800', '--until') },
+      { from: parseTimePoint('1794700800'), until: parseTimePoint('1794745800') },
       NOW,
     );
     expect(timeConfig(range)).toMatchObject({ type: 'absolute', startTime: '12:00 AM', endTime: '12:30 PM' });
-    const relative = timeConfig(resolveRange('fine', { until: parseTimeOption('-90min', '--until') }, NOW));
+    const relative = timeConfig(resolveRange('fine', { until: parseTimePoint('-90min') }, NOW));
     expect(relative).toMatchObject({
       type: 'relative',
       relativeStartQuantity: '450',

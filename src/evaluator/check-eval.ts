@@ -1,4 +1,4 @@
-import { parseRelativeTime } from '../util/duration';
+import { parseRelativeTime } from '../time';
 import { evaluate } from './evaluate';
 import type { Expr } from './parser';
 import { visibleValues, type DataProvider, type Series } from './series';

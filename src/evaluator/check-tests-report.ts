@@ -1,21 +1,29 @@
+import { formatTime } from '../time';
+import { plainStyle, type Style } from '../util/style';
 import type { CheckTestFailure, CheckTestFileResult } from './check-tests-run';
 
-/** Text report of check tests, promtool-like, with a -expected/+got diff for every failure. */
+/**
+ * Text report of check tests, promtool-like, with a -expected/+got diff for every failure; coloured when given
+ * a terminal's style (PASS green, FAIL and the expected side red, the actual side green).
+ */
 
-const iso = (t: number) =>
-  new Date(t * 1000)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/:00\.000Z$/, ' UTC')
-    .replace(/\.000Z$/, ' UTC');
 const num = (v: number | null | undefined) => (v === undefined ? 'none' : v === null ? 'null' : String(v));
 
-function failureLines(f: CheckTestFailure, indent: string): string[] {
-  const out = [`${indent}at ${f.atText} = ${iso(f.at)}${f.line !== undefined ? ` (line ${f.line})` : ''}:`];
+function failureLines(f: CheckTestFailure, indent: string, style: Style): string[] {
+  const out = [
+    `${indent}at ${f.atText} = ${formatTime(f.at)}${f.line !== undefined ? ` (line ${f.line})` : ''}:`,
+  ];
   if (f.actual.state === f.expected.state) out.push(`${indent}  state: ${f.expected.state}`);
-  else out.push(`${indent}- state: ${f.expected.state}`, `${indent}+ state: ${f.actual.state}`);
+  else
+    out.push(
+      style.red(`${indent}- state: ${f.expected.state}`),
+      style.green(`${indent}+ state: ${f.actual.state}`),
+    );
   if (f.expected.value !== undefined) {
-    out.push(`${indent}- value: ${num(f.expected.value)}`, `${indent}+ value: ${num(f.actual.value)}`);
+    out.push(
+      style.red(`${indent}- value: ${num(f.expected.value)}`),
+      style.green(`${indent}+ value: ${num(f.actual.value)}`),
+    );
   } else if (f.actual.state !== f.expected.state) {
     out.push(`${indent}  value: ${num(f.actual.value)}`);
   }
@@ -28,7 +36,10 @@ function failureLines(f: CheckTestFailure, indent: string): string[] {
   return out;
 }
 
-export function formatCheckTestReport(results: CheckTestFileResult[]): { text: string; failed: number } {
+export function formatCheckTestReport(
+  results: CheckTestFileResult[],
+  style: Style = plainStyle,
+): { text: string; failed: number } {
   const out: string[] = [];
   let passed = 0;
   let failed = 0;
@@ -41,19 +52,20 @@ export function formatCheckTestReport(results: CheckTestFileResult[]): { text: s
       evaluations += t.evaluations;
       if (t.failures.length === 0) {
         passed++;
-        out.push(`  PASS  ${t.name}  (${t.evaluations} evaluation${t.evaluations === 1 ? '' : 's'})`);
+        out.push(
+          `  ${style.green('PASS')}  ${t.name}  (${t.evaluations} evaluation${t.evaluations === 1 ? '' : 's'})`,
+        );
         continue;
       }
       failed++;
-      out.push(`  FAIL  ${t.name}  (${file.file}:${t.line ?? '?'})`);
+      out.push(`  ${style.red('FAIL')}  ${t.name}  (${file.file}:${t.line ?? '?'})`);
       out.push(`        check   ${t.check}: ${t.thresholds}`);
       out.push(`        target  ${t.target}`);
-      for (const f of t.failures) out.push(...failureLines(f, '        '));
+      for (const f of t.failures) out.push(...failureLines(f, '        ', style));
     }
     out.push('');
   }
-  out.push(
-    `${passed + failed} test(s): ${passed} passed, ${failed} failed (${evaluations} evaluations in ${ms.toFixed(0)} ms)`,
-  );
+  const summary = `${passed + failed} test(s): ${passed} passed, ${failed} failed (${evaluations} evaluations in ${ms.toFixed(0)} ms)`;
+  out.push(failed > 0 ? style.red(summary) : style.green(summary));
   return { text: out.join('\n'), failed };
 }

@@ -1,5 +1,6 @@
 import { InputError } from '../errors';
 import { loadTemplates } from '../templates/registry';
+import { ansiStyle, stripStyle } from '../util/style';
 import { lazySpecs, parseCheckTestFile, type CheckSources } from './check-tests';
 import { formatCheckTestReport } from './check-tests-report';
 import { runCheckTestFile } from './check-tests-run';
@@ -62,7 +63,7 @@ tests:
     expect(text).toContain('PASS  doubling');
     expect(text).toContain('FAIL  wrong');
     expect(text).toMatch(
-      /at 7d = 2024-03-11 00:00 UTC \(line \d+\):\n\s+- state: OK\n\s+\+ state: ERROR\n\s+ value: 1/,
+      /at 7d = 2024-03-11 \(line \d+\):\n\s+- state: OK\n\s+\+ state: ERROR\n\s+ value: 1/,
     );
   });
 
@@ -120,7 +121,65 @@ tests:
         sources,
       ),
     ).toThrow(
-      /tests\[0\]\.input_series\[0\]\.values: "2x" is not series notation[\s\S]*tests\[0\]\.check: no declared check is named "healthlake:nope:m"[\s\S]*tests\[0\]\.eval\[0\]\.at: Invalid offset unit 'q'/,
+      /tests\[0\]\.input_series\[0\]\.values: "2x" is not series notation[\s\S]*tests\[0\]\.check: no declared check is named "healthlake:nope:m"[\s\S]*tests\[0\]\.eval\[0\]\.at: unknown time unit "q" in "3q"/,
+    );
+  });
+
+  it('times and durations are strict: no rolled-over date, no zero step, no made-up unit', () => {
+    let err: unknown;
+    try {
+      parseCheckTestFile(
+        `
+start: 2026-02-30
+step: 0s
+tests:
+  - name: t
+    input_series: [{ series: m, values: "1x10", step: 2hello }]
+    check: { target: "m", warn: 1, error: 2 }
+    eval: [{ at: 1d..2d, every: 0s, state: OK }, { at: 11/20/2026, state: OK }]
+`,
+        'times.yaml',
+        sources,
+      );
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message.split('\n')).toEqual([
+      'times.yaml:2: start: "2026-02-30" is not a calendar date (no such day)',
+      'times.yaml:3: step: "0s" is zero; expected a duration longer than 0',
+      'times.yaml:6: tests[0].input_series[0].step: unknown time unit "hello" in "2hello" (use s, min, h, d, w, mon or y, e.g. 30s, 10min, 7d)',
+      'times.yaml:8: tests[0].eval[0].at: "0s" is zero; expected a duration longer than 0',
+      'times.yaml:8: tests[0].eval[1].at: "11/20/2026" is not a date: write it as YYYY-MM-DD',
+    ]);
+  });
+});
+
+describe('the report on a terminal', () => {
+  it('colours PASS, FAIL and the diff, and reads the same without colour', async () => {
+    const file = parseCheckTestFile(
+      `tests:
+  - name: passes
+    input_series: [{ series: m, values: "1x3" }]
+    check: { target: m, warn: 5, error: 9 }
+    eval: [{ at: 2d, state: OK }]
+  - name: fails
+    input_series: [{ series: m, values: "1x3" }]
+    check: { target: m, warn: 5, error: 9 }
+    eval: [{ at: 2d, state: ERROR }]
+`,
+      't.yaml',
+      sources,
+    );
+    const result = await runCheckTestFile(file);
+    const plain = formatCheckTestReport([result]).text;
+    const coloured = formatCheckTestReport([result], ansiStyle).text;
+    expect(stripStyle(coloured)).toBe(plain);
+    expect(coloured).toContain('\u001b[32mPASS\u001b[39m  passes');
+    expect(coloured).toContain('\u001b[31mFAIL\u001b[39m  fails');
+    expect(coloured).toMatch(
+      // eslint-disable-next-line no-control-regex -- matching the terminal's escape codes is the point
+      /\u001b\[31m\s+- state: ERROR\u001b\[39m\n\u001b\[32m\s+\+ state: OK\u001b\[39m/,
     );
   });
 });

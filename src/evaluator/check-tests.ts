@@ -5,14 +5,14 @@ import { checkName, toDesiredCheck } from '../checks/desired';
 import { hasWildcards } from '../checks/metric-name';
 import { InputError, type InputProblem } from '../errors';
 import { getTemplate } from '../templates/registry';
+import { didYouMean } from '../util/did-you-mean';
 import { RESOLUTIONS, checkRange, renderTarget, type Template } from '../templates/template';
-import { parseRelativeTime } from '../util/duration';
+import { parseAbsoluteTime, parseDuration, parseRelativeTime } from '../time';
 import { loadYamlWithPositions, type LocatedYaml, type YamlPath } from '../util/yaml-positions';
 import type { CheckUnderTest } from './check-eval';
 import { parseTarget } from './parser';
 import { expandSeriesNotation } from './series-notation';
 import type { StoredSeries } from './memory-provider';
-import { parseTimeOffset } from './time-offset';
 
 /**
  * Check tests (`healthlake test-checks`), promtool-style: each test gives input series, a check (a declared
@@ -163,9 +163,11 @@ function resolveTest(
       return undefined;
     }
   };
-  const start =
-    guard([...base, 'start'], () => parseTime(t.start ?? f.start, DEFAULT_START)) ?? DEFAULT_START;
-  const step = guard([...base, 'step'], () => parseStep(t.step ?? f.step ?? '1d')) ?? 86400;
+  // A problem with a file-wide start or step is reported where it is written, once per test that uses it.
+  const startPath: YamlPath = t.start !== undefined ? [...base, 'start'] : ['start'];
+  const stepPath: YamlPath = t.step !== undefined ? [...base, 'step'] : ['step'];
+  const start = guard(startPath, () => parseTime(t.start ?? f.start, DEFAULT_START)) ?? DEFAULT_START;
+  const step = guard(stepPath, () => parseStep(t.step ?? f.step ?? '1d')) ?? 86400;
   const series: StoredSeries[] = [];
   t.input_series.forEach((s, j) => {
     const p: YamlPath = [...base, 'input_series', j];
@@ -207,31 +209,19 @@ function resolveTest(
   };
 }
 
-/** A date (`2024-01-01`, ISO date-time) or epoch seconds; undefined gives `fallback`. */
-export function parseTime(value: string | number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value === 'number') return value;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text);
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text;
-  const ms = Date.parse(iso);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms)) {
-    throw new Error(
-      `"${value}" is not a time (use a date such as 2024-01-01, an ISO date-time, or epoch seconds)`,
-    );
-  }
-  return ms / 1000;
+/** A date (`2024-01-01`), a date-time (`2024-01-01T06:00:00Z`) or epoch seconds; undefined gives `fallback`. */
+function parseTime(value: string | number | undefined, fallback: number): number {
+  return value === undefined ? fallback : parseAbsoluteTime(value);
 }
 
+/** A step or an interval: a duration longer than 0 (`1d`, `10s`). */
 function parseStep(text: string): number {
-  const seconds = parseTimeOffset(text);
-  if (!(seconds > 0)) throw new Error(`step "${text}" must be a positive duration such as 1d or 10s`);
-  return seconds;
+  return parseDuration(text);
 }
 
 /**
  * `34d` (after the start), a date, or a range `7d..34d` evaluated every `every` (default: the step). Offsets
- * use graphite's units (s, min, h, d, w).
+ * are durations (s, min, h, d, w), `0d` being the start itself.
  */
 function evaluationTimes(
   at: string | number,
@@ -239,8 +229,11 @@ function evaluationTimes(
   start: number,
   step: number,
 ): number[] {
+  // A date (or something written like one) is a fixed time; anything else an offset from the start.
   const point = (x: string): number =>
-    /^\d{4}-\d{2}-\d{2}/.test(x.trim()) ? parseTime(x, start) : start + parseTimeOffset(x.trim());
+    /^\d{1,4}[-/.]\d{1,2}[-/.]/.test(x.trim())
+      ? parseAbsoluteTime(x)
+      : start + parseDuration(x, { allowZero: true });
   if (typeof at === 'number') return [start + at];
   const range = /^(.+?)\.\.(.+)$/.exec(at);
   if (!range) return [point(at)];
@@ -275,7 +268,7 @@ function resolveCheck(
     if (specs.length === 0) {
       const known = [...new Set(sources.specs().map((s) => checkName(s.heuristic, s.metric)))].sort();
       throw new Error(
-        `no declared check is named "${c.name}" (declared: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''})`,
+        `no declared check is named "${c.name}"${didYouMean(c.name, known)} (declared: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''})`,
       );
     }
     if (specs.length > 1 && c.env === undefined) {

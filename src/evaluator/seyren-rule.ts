@@ -1,5 +1,5 @@
 /**
- * Seyren 1.5.0's judgement of a check, as a pure function (shared/reference/seyren-api.md, section 4;
+ * Seyren 1.5.0's judgement of a check, as a pure function (docs/seyren-api.md, section 4;
  * GraphiteTargetChecker + DefaultValueChecker):
  * - each series is judged by its LAST NON-NULL point in the check's range; an all-null series has no value and
  *   is skipped (it neither raises nor lowers the state);

@@ -81,9 +81,14 @@ describe('renderTarget', () => {
     expect(Mustache.render('{{x}}', { x: '&' })).toBe('&amp;');
   });
 
-  it('ignores unknown extra variables', () => {
-    const template = parseTemplate(`${FRONT()}f({{metric}},{{v}})`, 't.mustache');
-    expect(renderTarget(template, { metric: M, other: 'x y (z)' }, 'fine')).toBe(`f(${M},2)`);
+  it('refuses a parameter the template does not have, suggesting the closest one', () => {
+    const err = caught(() => renderTarget(shippedTemplate('cv'), { metric: M, windwo: 7 }, 'daily'));
+    expect(err.problems).toEqual([
+      {
+        field: 'params.windwo',
+        message: 'template "cv" has no parameter "windwo"; did you mean "window"? (its parameters: window)',
+      },
+    ]);
   });
 
   it.each(["7d'", '14),sumSeries(x', '1 2', '"a"', 'a,b'])('refuses the param value %j', (value) => {

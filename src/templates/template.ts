@@ -5,7 +5,8 @@ import Mustache from 'mustache';
 import { z } from 'zod';
 import { InputError, InputProblem } from '../errors';
 import { validateMetricName } from '../checks/metric-name';
-import { parseRelativeTime } from '../util/duration';
+import { parseRelativeTime } from '../time';
+import { didYouMean } from '../util/did-you-mean';
 
 /**
  * A check template: `templates/<name>.mustache` holds YAML front matter between `---` lines, then one Graphite
@@ -178,6 +179,17 @@ export function renderProblems(template: Template, vars: TemplateVars, resolutio
   const view = resolveVars(template, vars, resolution);
   const required = [...new Set([...template.params, ...bodyVariables(template.body)])];
   const problems: InputProblem[] = [];
+  // A misspelled parameter (`windwo`) would otherwise be ignored and the default used without a word.
+  const known = required.filter((v) => v !== 'metric');
+  for (const name of Object.keys(vars)) {
+    if (name === 'metric' || known.includes(name)) continue;
+    problems.push({
+      field: `params.${name}`,
+      message:
+        `template "${template.name}" has no parameter "${name}"${didYouMean(name, known)} ` +
+        `(its parameters: ${known.join(', ') || 'none'})`,
+    });
+  }
   for (const variable of required) {
     const field = variable === 'metric' ? 'metric' : `params.${variable}`;
     const value: unknown = view[variable];

@@ -168,7 +168,7 @@ describe('healthlake auth status', () => {
       /^scopes +activity_and_fitness\.readonly, .*sleep\.readonly, settings\.readonly, openid, email$/m,
     );
     expect(text.stdout).toMatch(/^refresh token +present$/m);
-    expect(text.stdout).toMatch(/^access token +expired 2026-01-01T00:00:00\.000Z/m);
+    expect(text.stdout).toMatch(/^access token +expired 2026-01-01 \(refreshed on the next run\)$/m);
 
     const json = await cli(['auth', 'status', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({

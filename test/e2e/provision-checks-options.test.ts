@@ -260,10 +260,14 @@ describe('(i) SEYREN_URL context path and SEYREN_AUTH_HEADER', () => {
     expect(writes(double.requests)).toEqual([]);
   });
 
-  it('a SEYREN_URL missing the context path fails with Seyren’s 404, writing nothing', async () => {
-    const result = await run([], { SEYREN_URL: double.url.replace(/\/seyren$/, '') });
+  it('a SEYREN_URL missing the context path fails with Seyren’s 404 naming the URL and the likely cause', async () => {
+    const root = double.url.replace(/\/seyren$/, '');
+    const result = await run([], { SEYREN_URL: root });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('healthlake: Seyren GET /api/checks answered 404');
+    expect(result.stderr.split('\n').filter((l) => l.startsWith('healthlake: '))).toEqual([
+      `healthlake: Seyren GET /api/checks answered 404: no Seyren API at ${root}/api/checks; does SEYREN_URL ` +
+        "include Seyren's context path (e.g. http://host:8080/seyren)?",
+    ]);
     expect(double.checks.size).toBe(0);
   });
 

@@ -161,12 +161,12 @@ describe('provision-checks with the shipped health.yaml', () => {
       live: false,
     });
     expect(result.stdout).toContain(`  ~ ${name}  (id ${before.id})`);
+    // only the threshold changes: the description holds no thresholds, so it does not diff
     expect(result.stdout).toContain('      warn           0.6 → 0.65');
+    expect(result.stdout).not.toContain('      description');
     expect(result.stdout).toContain(`Plan: 0 to create, 1 to update, 0 to delete, ${N - 1} unchanged.`);
     const after = double.checks.get(before.id) as SeyrenCheck;
-    // the description spells out the thresholds, so it follows them (in the same PUT)
-    const description = before.description!.replace('WARN at >= 0.6,', 'WARN at >= 0.65,');
-    expect(after).toEqual({ ...before, warn: '0.65', description });
+    expect(after).toEqual({ ...before, warn: '0.65' });
     expect((await fresh()).stdout).toContain('No changes.');
   });
 

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Arguments } from 'yargs';
 import { backtest, type BacktestCheck } from '../../src/backtest/backtest';
 import { estimateAlertRates, noiseGraphiteClient } from '../../src/backtest/noise';
 import type { DesiredCheck } from '../../src/checks/desired';
@@ -10,7 +9,7 @@ import { formatPlanText } from '../../src/checks/plan-format';
 import { parseIncidents } from '../../src/backtest/incidents';
 import { renderThresholdPng } from '../../src/backtest/png';
 import { resolveBacktestCheck } from '../../src/backtest/resolve-check';
-import { backtestCommand } from '../../src/commands/backtest';
+import { buildCli } from '../../src/cli';
 import { lazySpecs } from '../../src/evaluator/check-tests';
 import { loadTemplates } from '../../src/templates/registry';
 import { integrationStack } from '../support/integration-stack';
@@ -110,30 +109,37 @@ describe('backtest against graphite-web', () => {
     const previous = process.env.GRAPHITE_URL;
     process.env.GRAPHITE_URL = integrationStack().graphiteUrl;
     try {
-      await backtestCommand.handler({
-        metric: METRIC,
-        heuristic: 'timeshift',
-        warn: 0.6,
-        error: 0.85,
-        param: [],
-        from: '-90d',
-        until: 'now',
-        source: 'graphite',
-        suggest: true,
-        'max-alerts-per-week': 0.5,
-        'error-share': 0.25,
-        incidents: incidentsFile,
-        'incident-slack': '0s',
-        png: pngFile,
-        width: 800,
-        height: 300,
-        checks: path.resolve(__dirname, '../../checks'),
-        templates: path.resolve(__dirname, '../../templates'),
-        json: false,
-        'log-level': 'silent',
-        _: [],
-        $0: 'healthlake',
-      } as unknown as Arguments<Parameters<NonNullable<typeof backtestCommand.handler>>[0]>);
+      // Through the real parser: `--from -90d` is the value of --from, not three short flags.
+      await buildCli([
+        'backtest',
+        '--metric',
+        METRIC,
+        '--heuristic',
+        'timeshift',
+        '--warn',
+        '0.6',
+        '--error',
+        '0.85',
+        '--from',
+        '-90d',
+        '--suggest',
+        '--max-alerts-per-week',
+        '0.5',
+        '--incidents',
+        incidentsFile,
+        '--png',
+        pngFile,
+        '--width',
+        '800',
+        '--height',
+        '300',
+        '--checks',
+        path.resolve(__dirname, '../../checks'),
+        '--templates',
+        path.resolve(__dirname, '../../templates'),
+        '--log-level',
+        'silent',
+      ]).parseAsync();
     } finally {
       spy.mockRestore();
       if (previous === undefined) delete process.env.GRAPHITE_URL;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadCheckSpecs } from '../../src/checks/definitions';
 import { GraphiteDashboardClient } from '../../src/clients/graphite-dashboard';
 import { buildDashboard, type BuiltDashboard } from '../../src/dashboard/build';
-import { parseTimeOption } from '../../src/dashboard/range';
+import { parseTimePoint } from '../../src/time';
 import { stateTargets } from '../../src/dashboard/state';
 import { loadTemplates } from '../../src/templates/registry';
 import { graphiteClient } from '../support/graphite-fixtures';
@@ -76,7 +76,7 @@ describe('healthlake dashboard against graphite-web 1.1.8', () => {
       name: NAME,
       checks: specs.map((spec) => ({ spec, metric: spec.metric })),
       holtWinters: templates.get('holtwinters'),
-      until: parseTimeOption(UNTIL, '--until'),
+      until: parseTimePoint(UNTIL),
       nowSeconds: Math.floor(Date.now() / 1000),
     });
   }, 120000);
@@ -146,9 +146,14 @@ describe('healthlake dashboard against graphite-web 1.1.8', () => {
       env(),
     );
     expect(moved.code).toBe(0);
-    expect(moved.stdout).toMatch(
-      new RegExp(`^dashboard "${NAME}" replaced: ${expected.graphs.length} graphs; open `),
+    // each graph with its range in dates, then, last, what happened and where to look
+    const lines = moved.stdout.trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(
+      new RegExp(
+        `^dashboard "${NAME}" replaced: ${expected.graphs.length} graphs; open http://\\S+/dashboard/${NAME}$`,
+      ),
     );
+    expect(lines[0]).toMatch(/^ {2}\S.* {2}2026-09-13 \.\. 2026-11-08$/);
     expect(await dashboards.find(NAME)).toEqual([NAME]);
     expect(((await dashboards.load(NAME)) as BuiltDashboard['state']).defaultGraphParams.until).toBe(
       '1794096000',

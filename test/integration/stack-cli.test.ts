@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freeStackPorts } from '../support/ports';
+import { freeStackEnv } from '../support/ports';
 import { runCli } from '../support/run-cli';
 
 // A second, private stack (the shared one from globalSetup keeps running): proves that up/status/down
@@ -13,16 +13,7 @@ describe('healthlake stack up|status|down through the CLI', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'healthlake-stack-cli-'));
-    const p = await freeStackPorts();
-    env = {
-      HEALTHLAKE_DATA_DIR: dataDir,
-      CARBON_PORT: String(p.carbonPort),
-      HEALTHLAKE_STACK_PICKLE_PORT: String(p.picklePort),
-      HEALTHLAKE_STACK_CARBONLINK_PORT: String(p.carbonlinkPort),
-      GRAPHITE_URL: `http://127.0.0.1:${p.webPort}`,
-      STATSD_PORT: String(p.statsdPort),
-      HEALTHLAKE_STACK_STATSD_ADMIN_PORT: String(p.statsdAdminPort),
-    };
+    env = await freeStackEnv(dataDir);
   });
 
   afterAll(async () => {

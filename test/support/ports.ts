@@ -79,3 +79,17 @@ function tcpPortFree(port: number): Promise<boolean> {
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
+
+/** The environment of a private `healthlake stack` on free ports with its data under `dataDir`. */
+export async function freeStackEnv(dataDir: string): Promise<Record<string, string>> {
+  const p = await freeStackPorts();
+  return {
+    HEALTHLAKE_DATA_DIR: dataDir,
+    CARBON_PORT: String(p.carbonPort),
+    HEALTHLAKE_STACK_PICKLE_PORT: String(p.picklePort),
+    HEALTHLAKE_STACK_CARBONLINK_PORT: String(p.carbonlinkPort),
+    GRAPHITE_URL: `http://127.0.0.1:${p.webPort}`,
+    STATSD_PORT: String(p.statsdPort),
+    HEALTHLAKE_STACK_STATSD_ADMIN_PORT: String(p.statsdAdminPort),
+  };
+}

@@ -9,7 +9,7 @@ import {
 /**
  * How Seyren 1.5.0 (RESTEasy + Jackson 2.5) turns request bodies into `Check` / `Subscription` objects, and the
  * few Java behaviours its store relies on (BigDecimal, Joda LocalTime, java.util.regex, ObjectId). Used by the
- * Seyren test double; see /work/shared/reference/seyren-api.md for the source of each rule.
+ * Seyren test double; see docs/seyren-api.md for the source of each rule.
  */
 
 /** A body Jackson cannot read or bind: RESTEasy answers 400 with an empty body. */
@@ -175,7 +175,7 @@ export function bindCheck(raw: unknown): BoundCheck {
   const text = (k: string) => bindString(o[k], k);
   let lastCheck: number | null = null;
   if (o.lastCheck !== null && o.lastCheck !== undefined) {
-    // Reference section 9: an ISO string is assumed not to bind (no Joda module); epoch millis do.
+    // docs/seyren-api.md, section 9: an ISO string is assumed not to bind (no Joda module); epoch millis do.
     if (typeof o.lastCheck !== 'number' || !Number.isInteger(o.lastCheck)) throw new BindError('lastCheck');
     lastCheck = o.lastCheck;
   }

@@ -21,7 +21,7 @@ import { javaIntParam, parseJodaDateTime, SeyrenDoubleAlerts } from './seyren-do
 
 /**
  * An in-process HTTP double of Seyren 1.5.0 that reproduces its API quirks (see
- * /work/shared/reference/seyren-api.md and test/unit/seyren-double.test.ts, which pins each one down). Storage
+ * docs/seyren-api.md and test/unit/seyren-double.test.ts, which pins each one down). Storage
  * is Map-based with a name index, so a 3,000-check sync stays linear.
  */
 
@@ -94,7 +94,7 @@ interface Reply {
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
-/** Tomcat 7's error report page, which Seyren serves for uncaught exceptions (reference section 0). */
+/** Tomcat 7's error report page, which Seyren serves for uncaught exceptions (docs/seyren-api.md, section 0). */
 function containerErrorPage(status: number, message: string): Reply {
   const text = message.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const body =

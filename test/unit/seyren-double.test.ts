@@ -1,7 +1,7 @@
 import { startSeyrenDouble, type SeyrenDouble } from '../support/seyren-double';
 
 // Pins down the double's Seyren 1.5.0 quirks with raw fetch calls, so that client and sync tests can trust it.
-// Each expectation cites /work/shared/reference/seyren-api.md.
+// Each expectation cites a section of docs/seyren-api.md.
 
 let seyren: SeyrenDouble;
 beforeEach(async () => {

@@ -24,7 +24,7 @@ import {
 } from './types';
 
 /**
- * A thin client for the Seyren 1.5.0 API (/work/shared/reference/seyren-api.md). It hides no semantics: it only
+ * A thin client for the Seyren 1.5.0 API (docs/seyren-api.md). It hides no semantics: it only
  * adds timeouts, safe retries, the `Location` id extraction and client-side guards against the server's
  * silent failure modes. Request bodies are never logged or put in errors: subscription targets are API keys.
  */
@@ -83,7 +83,7 @@ export class SeyrenError extends HealthlakeError {
   }
 }
 
-/** Escapes Java/PCRE regex metacharacters, for `regexes=^<escaped>$` name lookups (reference, pitfall 1). */
+/** Escapes Java/PCRE regex metacharacters, for `regexes=^<escaped>$` name lookups (docs/seyren-api.md, pitfall 1). */
 export function escapeJavaRegex(text: string): string {
   // A backslash before any non-alphabetic character is a literal in Java, PCRE (Mongo) and JS alike.
   return text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
@@ -175,7 +175,7 @@ export class SeyrenClient {
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       headers: {
-        // Seyren's JSON GETs produce only application/json (reference section 0).
+        // Seyren's JSON GETs produce only application/json (docs/seyren-api.md, section 0).
         Accept: 'application/json',
         ...(auth && 'header' in auth ? { [auth.header]: auth.value } : {}),
       },
@@ -427,7 +427,13 @@ export class SeyrenClient {
     const text = typeof res.data === 'string' ? res.data : '';
     if (res.status < 200 || res.status > 299) {
       const secrets = [...(spec.secrets ?? []), ...this.authSecrets];
-      throw new SeyrenError({ method, path, status: res.status, detail: errorBodyExcerpt(text, secrets) });
+      // /api/checks always exists in Seyren: a 404 there means the base URL misses Seyren's context path.
+      const detail =
+        res.status === 404 && spec.path === '/checks'
+          ? `no Seyren API at ${this.apiBase}${spec.path}; does SEYREN_URL include Seyren's context path ` +
+            '(e.g. http://host:8080/seyren)?'
+          : errorBodyExcerpt(text, secrets);
+      throw new SeyrenError({ method, path, status: res.status, detail });
     }
     const location = res.headers['location'];
     return { status: res.status, text, location: typeof location === 'string' ? location : undefined };

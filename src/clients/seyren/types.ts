@@ -1,6 +1,6 @@
 /**
  * Wire types of the Seyren 1.5.0 HTTP API, as its source serialises them (see
- * /work/shared/reference/seyren-api.md). Field names are the JSON names; they are a contract with the server.
+ * docs/seyren-api.md). Field names are the JSON names; they are a contract with the server.
  */
 
 /** `SubscriptionType` enum of Seyren 1.5.0. There is no WEBHOOK (HTTP is the webhook); anything else is a 400. */

@@ -1,12 +1,8 @@
-import { formatDuration, parseDurationSeconds, parseRelativeTime } from './duration';
+import { formatDuration, parseDuration, parseDurationParameter, parseRelativeTime } from './duration';
 
-describe('parseDurationSeconds', () => {
+describe('parseDuration', () => {
   it.each([
     ['7d', 604800],
-    ["'7d'", 604800],
-    ['"7d"', 604800],
-    ['-30d', 2592000],
-    ['+1d', 86400],
     ['1w', 604800],
     ['10min', 600],
     ['30s', 30],
@@ -15,9 +11,10 @@ describe('parseDurationSeconds', () => {
     ['1mon', 2592000],
     ['1y', 31536000],
     ['1h30min', 5400],
-    ['now', 0],
+    ['24h50s', 86450],
+    [' 7D ', 604800],
   ])('%s is %d seconds', (text, seconds) => {
-    expect(parseDurationSeconds(text)).toBe(seconds);
+    expect(parseDuration(text)).toBe(seconds);
   });
 
   it.each([
@@ -43,21 +40,44 @@ describe('parseDurationSeconds', () => {
     ['year', 31536000],
     ['years', 31536000],
   ])('accepts unit %s', (unit, seconds) => {
-    expect(parseDurationSeconds(`2${unit}`)).toBe(2 * seconds);
+    expect(parseDuration(`2${unit}`)).toBe(2 * seconds);
   });
 
-  it('refuses a number without a unit', () => {
-    expect(() => parseDurationSeconds('7')).toThrow(
-      'duration "7" has no unit (graphite-web needs one, e.g. 7s, 7min or 7d)',
-    );
+  it.each([
+    ['0s', '"0s" is zero; expected a duration longer than 0'],
+    ['0d', '"0d" is zero; expected a duration longer than 0'],
+    ['7', '"7" has no unit; expected e.g. 7s, 7min, 7h or 7d'],
+    ['2hello', 'unknown time unit "hello" in "2hello" (use s, min, h, d, w, mon or y, e.g. 30s, 10min, 7d)'],
+    ['5m', 'unknown time unit "m" in "5m"'],
+    ['-1d', '"-1d" has a sign; expected a duration such as 30s, 10min, 6h, 7d or 2w (a length of time)'],
+    ['', 'empty; expected a duration such as 30s, 10min, 6h, 7d or 2w'],
+    ['1.5h', '"1.5h" is not a duration such as 30s, 10min, 6h, 7d or 2w'],
+    ['7 d', '"7 d" is not a duration'],
+    ['abc', '"abc" is not a duration'],
+    ['now', '"now" is not a duration'],
+  ])('refuses %j: %s', (text, message) => {
+    expect(() => parseDuration(text)).toThrow(message);
   });
 
-  it('refuses a bare m, which graphite-web also rejects', () => {
-    expect(() => parseDurationSeconds('5m')).toThrow('unknown time unit "m" in "5m"');
+  it('accepts zero only where asked to', () => {
+    expect(parseDuration('0s', { allowZero: true })).toBe(0);
+  });
+});
+
+describe('parseDurationParameter (a Graphite function argument in a check file)', () => {
+  it.each([
+    ['7d', 604800],
+    ["'7d'", 604800],
+    ['"84d"', 84 * 86400],
+    ['-7d', 604800],
+    ['0d', 0],
+  ])('%s is %d seconds', (text, seconds) => {
+    expect(parseDurationParameter(text)).toBe(seconds);
   });
 
-  it.each(['', 'abc', '1.5h', '7 d', '12:00_20240101', 'd7'])('refuses %j', (text) => {
-    expect(() => parseDurationSeconds(text)).toThrow(/is not a Graphite duration/);
+  it('is as strict as a duration otherwise', () => {
+    expect(() => parseDurationParameter('2hello')).toThrow('unknown time unit "hello"');
+    expect(() => parseDurationParameter('7')).toThrow('has no unit');
   });
 });
 

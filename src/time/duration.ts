@@ -1,11 +1,12 @@
 /**
- * Graphite time offsets, as written in `from`/`until` and in function arguments (`timeShift(X,'7d')`).
+ * Lengths of time and relative times, as people write them for healthlake: `7d`, `30min`, `1h30min`, `2weeks`
+ * (durations), `now`, `-30d`, `now-1h` (a Graphite range's from/until).
  *
- * graphite-web 1.1.8 (render/attime.py parseTimeOffset) reads a sign, then one or more `<digits><unit>` groups,
- * and picks the unit by prefix: s…=seconds, min…=minutes, h…=hours, d…=days, w…=weeks, mon…=months (30 d),
- * y…=years (365 d). A bare `m` or a bare number is an error there. We accept the common spellings of those units
- * rather than every prefix (graphite-web reads `2hello` as two hours), so a typo fails here instead of meaning
- * something surprising.
+ * The units are graphite-web 1.1.8's (render/attime.py): seconds, minutes, hours, days, weeks, months of 30 days
+ * and years of 365 days. graphite-web picks a unit by prefix, so `2hello` is two hours and `5m` an error; here
+ * only the usual spellings of each unit are accepted (s, sec, second(s); min, minute(s); h, hr, hour(s); d, day(s);
+ * w, week(s); mon, month(s); y, year(s)), so a typo fails instead of meaning something surprising. The evaluator,
+ * which must read targets exactly as graphite-web does, has its own lenient parser (src/evaluator/time-offset.ts).
  */
 
 const SECOND = 1;
@@ -47,7 +48,7 @@ const OFFSET_RE = /^([+-]?)((?:\d+[a-z]+)+)$/;
 const GROUP_RE = /(\d+)([a-z]+)/g;
 
 /** Removes one pair of matching quotes, as a duration appears inside a target: `'7d'` or `"7d"`. */
-function unquote(text: string): string {
+export function unquote(text: string): string {
   const t = text.trim();
   if (t.length >= 2 && (t[0] === "'" || t[0] === '"') && t[t.length - 1] === t[0])
     return t.slice(1, -1).trim();
@@ -55,15 +56,15 @@ function unquote(text: string): string {
 }
 
 /** Parses `[+-]<n><unit>[<n><unit>…]` into signed seconds; undefined when the text has another shape. */
-function parseOffset(text: string): { sign: '' | '+' | '-'; seconds: number } | undefined {
-  const match = OFFSET_RE.exec(text);
+function parseOffset(text: string, original = text): { sign: '' | '+' | '-'; seconds: number } | undefined {
+  const match = OFFSET_RE.exec(text.toLowerCase());
   if (!match) return undefined;
   let seconds = 0;
   for (const [, digits, unit] of (match[2] ?? '').matchAll(GROUP_RE)) {
     const perUnit = UNIT_SECONDS[unit ?? ''];
     if (perUnit === undefined) {
       throw new Error(
-        `unknown time unit "${unit}" in "${text}" (use s, min, h, d, w, mon or y, e.g. 30s, 10min, 7d)`,
+        `unknown time unit "${unit}" in "${original}" (use s, min, h, d, w, mon or y, e.g. 30s, 10min, 7d)`,
       );
     }
     seconds += Number(digits) * perUnit;
@@ -82,19 +83,36 @@ function looksAbsolute(text: string): boolean {
   );
 }
 
+export interface DurationOptions {
+  /** Whether `0s` is a valid answer (an incident slack may be 0; a step or an interval may not). */
+  allowZero?: boolean;
+}
+
 /**
- * The length of a duration in seconds, sign dropped: `7d`, `'7d'`, `-30d`, `10min`, `1h30min` → seconds.
- * `now` is 0. Throws a plain Error with a readable message for anything else.
+ * A duration in seconds: one or more `<whole number><unit>` groups, e.g. `7d`, `10min`, `1h30min`. No sign (a
+ * duration is a length), no bare number (`7`: seconds or days?), no bare `m` (minutes or months?), and zero only
+ * when `allowZero`. Throws a plain Error whose message says what is allowed.
  */
-export function parseDurationSeconds(text: string): number {
-  const t = unquote(text);
-  if (t === 'now') return 0;
-  const offset = parseOffset(t);
-  if (offset) return Math.abs(offset.seconds);
-  if (/^\d+$/.test(t)) {
-    throw new Error(`duration "${text}" has no unit (graphite-web needs one, e.g. ${t}s, ${t}min or ${t}d)`);
-  }
-  throw new Error(`"${text}" is not a Graphite duration (expected e.g. 30s, 10min, 1h, 7d, 2w, 1mon, 1y)`);
+export function parseDuration(text: string, options: DurationOptions = {}): number {
+  const t = text.trim();
+  const allowed = 'a duration such as 30s, 10min, 6h, 7d or 2w';
+  if (t === '') throw new Error(`empty; expected ${allowed}`);
+  if (/^[+-]/.test(t)) throw new Error(`"${text}" has a sign; expected ${allowed} (a length of time)`);
+  if (/^\d+$/.test(t)) throw new Error(`"${text}" has no unit; expected e.g. ${t}s, ${t}min, ${t}h or ${t}d`);
+  const offset = parseOffset(t, text);
+  if (!offset) throw new Error(`"${text}" is not ${allowed}`);
+  if (offset.seconds === 0 && !options.allowZero)
+    throw new Error(`"${text}" is zero; expected a duration longer than 0`);
+  return offset.seconds;
+}
+
+/**
+ * A duration parameter of a Graphite function as a check file writes it (`shift: 7d`, `bootstrap: '84d'`):
+ * one pair of quotes and a sign are tolerated, as graphite-web ignores the sign of these; the rest is a
+ * duration, zero included (lint reports a window or season that is too short with its own message).
+ */
+export function parseDurationParameter(text: string): number {
+  return parseDuration(unquote(text).replace(/^[+-]/, ''), { allowZero: true });
 }
 
 /**
