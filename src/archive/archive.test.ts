@@ -281,3 +281,34 @@ describe('stableJson', () => {
     expect(JSON.parse(stableJson({ x: [1.5, -0, 1e21] }))).toEqual({ x: [1.5, 0, 1e21] });
   });
 });
+
+describe('Archive.writeDays', () => {
+  const days = Array.from({ length: 40 }, (_, i): DayRecord => {
+    const date = new Date(Date.UTC(2024, 2, 1 + i)).toISOString().slice(0, 10);
+    return { ...fullDay, date, steps: 1000 + i };
+  });
+
+  it('writes every day, a few at a time, as writeDay does', async () => {
+    const archive = new Archive(dataDir);
+    const files = await archive.writeDays('takeout', days);
+    expect(files).toEqual(days.map((d) => archive.dayFile('takeout', d.date)));
+    for (const day of days) expect(await archive.readDay('takeout', day.date)).toEqual(day);
+    const single = new Archive(fs.mkdtempSync(path.join(os.tmpdir(), 'healthlake-archive-one-')));
+    try {
+      for (const day of days.slice(0, 3)) await single.writeDay('takeout', day);
+      for (const day of days.slice(0, 3))
+        expect(fs.readFileSync(archive.dayFile('takeout', day.date))).toEqual(
+          fs.readFileSync(single.dayFile('takeout', day.date)),
+        );
+    } finally {
+      fs.rmSync(single.dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes nothing when one record is invalid', async () => {
+    const archive = new Archive(dataDir);
+    const broken = [...days.slice(0, 5), { ...days[5]!, steps: Number.NaN }, ...days.slice(6)];
+    await expect(archive.writeDays('takeout', broken)).rejects.toThrow(HealthlakeError);
+    expect(fs.existsSync(path.join(dataDir, 'archive'))).toBe(false);
+  });
+});

@@ -80,8 +80,10 @@ export async function runPipeline(
 
   if (!input.dryRun) {
     for (const r of input.results) {
-      for (const record of r.days.values())
-        if (inRange(record.date, range)) await archive.writeDay(r.source, record);
+      await archive.writeDays(
+        r.source,
+        [...r.days.values()].filter((record) => inRange(record.date, range)),
+      );
     }
     await updateSummary(path.join(config.dataDir, 'summary.csv'), metrics);
     log.info(

@@ -73,6 +73,7 @@ async function readAnySource(o: SourceOptions): Promise<SourceResult[]> {
     path: exportPath as string,
     range: readRange,
     exportTimezone: o.exportTimezone === 'utc' ? 'profile' : o.exportTimezone,
+    threads: o.config?.importThreads,
     progress: o.progress,
     logger: o.log,
   });
@@ -86,6 +87,8 @@ async function readAnySource(o: SourceOptions): Promise<SourceResult[]> {
       timeZone: health.timeZone,
       skipped: health.warnings.length,
       otherOffsetDays: health.otherOffsetDays.length,
+      threads: health.threads,
+      readMs: health.readMs,
     },
     'read source',
   );

@@ -132,7 +132,7 @@ export const collectCommand = defineCommand({
         config,
         log,
       );
-      printResult(result, args, Date.now() - started);
+      printResult(result, args, Date.now() - started, readTime(results));
       if (result.days === 0 && result.warnings.length === 0) {
         const what =
           args.source === 'google-health'
@@ -165,10 +165,17 @@ export const collectCommand = defineCommand({
   },
 });
 
+/** How long the sources took to read (an export: opening it to its days assembled); undefined when untold. */
+function readTime(results: SourceResult[]): number | undefined {
+  const times = results.flatMap((r) => (r.readMs === undefined ? [] : [r.readMs]));
+  return times.length > 0 ? times.reduce((a, b) => a + b, 0) : undefined;
+}
+
 export function printResult(
   result: PipelineResult,
   argv: { json: boolean; 'dry-run'?: boolean; sink?: readonly string[] },
   ms: number,
+  readMs?: number,
 ) {
   if (argv.json) {
     console.log(
@@ -184,6 +191,7 @@ export function printResult(
           otherOffsetDays: result.otherOffsetDays,
           range: result.range,
           ms,
+          ...(readMs !== undefined ? { readMs } : {}),
         },
         null,
         2,
@@ -199,7 +207,8 @@ export function printResult(
     (result.otherOffsetDays.length > 0
       ? `${result.otherOffsetDays.length} days cut at another UTC offset than the profile zone's, `
       : '') +
-    `${(ms / 1000).toFixed(1)} s`;
+    `${(ms / 1000).toFixed(1)} s` +
+    (readMs !== undefined ? ` (read ${(readMs / 1000).toFixed(2)} s)` : '');
   // When stdout carries the carbon lines (a dry run, or the stdout sink), the summary goes to stderr so they
   // stay machine-readable (e.g. piped into `nc host 2003`).
   (argv['dry-run'] || argv.sink?.includes('stdout') ? console.error : console.log)(line);

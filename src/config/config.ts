@@ -113,6 +113,10 @@ const SETTINGS = {
   HEALTHLAKE_VERIFY_POLL_MS: wholeNumber(10, undefined, ' of milliseconds')
     .default(String(DEFAULT_VERIFY_POLL_MS))
     .describe('how often read-back verification asks graphite-web'),
+  // Threads reading an export (1: the main thread only); unset: one per core (at most 4) for 128 MiB or more.
+  HEALTHLAKE_IMPORT_THREADS: wholeNumber(1, 64, '')
+    .optional()
+    .describe('threads reading an export (1: one; default one per core, at most 4, from 128 MiB of files)'),
   HEALTHLAKE_LOG_LEVEL: oneOf(LOG_LEVELS).optional().describe('log level (--log-level wins)'),
   HEALTHLAKE_LOG_FORMAT: oneOf(LOG_FORMATS)
     .optional()
@@ -150,6 +154,8 @@ export interface Config {
   statsd: { host: string; port: number; flushIntervalMs: number };
   prefix: string;
   dataDir: string;
+  /** Threads reading an export (HEALTHLAKE_IMPORT_THREADS); undefined: decided per import. */
+  importThreads?: number;
   google: {
     clientId?: string;
     clientSecret?: string;
@@ -250,6 +256,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     statsd: { host: c.STATSD_HOST, port: c.STATSD_PORT, flushIntervalMs: c.HEALTHLAKE_STATSD_FLUSH_MS },
     prefix: c.HEALTHLAKE_PREFIX,
     dataDir,
+    importThreads: c.HEALTHLAKE_IMPORT_THREADS,
     google: {
       clientId: c.GOOGLE_CLIENT_ID,
       clientSecret: c.GOOGLE_CLIENT_SECRET,

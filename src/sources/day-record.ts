@@ -104,6 +104,8 @@ export interface SourceResult {
   inputs: number;
   /** Days with samples cut at another UTC offset than the profile zone's (the wearer was away); exports only. */
   otherOffsetDays?: string[];
+  /** How long reading took, ms (exports: from opening the export to its days assembled). */
+  readMs?: number;
 }
 
 export interface ProgressReporter {

@@ -161,7 +161,7 @@ function validCivilDate(year: number, month: number, day: number): boolean {
 }
 
 /** Epoch ms of a `MM/DD/YY` midnight, or NaN. */
-function fitbitDayMs(text: string): number {
+export function fitbitDayMs(text: string): number {
   const m = FITBIT_DATE.exec(text);
   if (!m) return Number.NaN;
   const year = fitbitYear(m[3] as string);

@@ -277,7 +277,7 @@ describe('collect --source takeout with implausible, repeated and misdated recor
       },
     ]);
     expect(run.stderr).toMatch(
-      /^dry run: 3 days 2026-03-02\.\.2026-03-04, 14 points \(14 to stdout\), 17 input records skipped, 8 points withheld, \d+\.\d s$/m,
+      /^dry run: 3 days 2026-03-02\.\.2026-03-04, 14 points \(14 to stdout\), 17 input records skipped, 8 points withheld, \d+\.\d s \(read \d+\.\d\d s\)$/m,
     );
 
     const [d2, d3, d4] = ['2026-03-02', '2026-03-03', '2026-03-04'].map(ts);

@@ -64,7 +64,7 @@ describe('a month abroad: each day cut at the offset its heart-rate file shows',
     // 09-04 (from Berlin's midnight to New York's, 30 h) to 10-04 (New York's to Berlin's, 18 h), but for
     // 09-07, the day off wrist (no samples to cut).
     expect(run.stderr).toMatch(
-      /^dry run: 50 days 2026-08-27\.\.2026-10-15, \d+ points \(\d+ to stdout\), 0 input records skipped, 30 days cut at another UTC offset than the profile zone's, \d+\.\d s$/m,
+      /^dry run: 50 days 2026-08-27\.\.2026-10-15, \d+ points \(\d+ to stdout\), 0 input records skipped, 30 days cut at another UTC offset than the profile zone's, \d+\.\d s \(read \d+\.\d\d s\)$/m,
     );
     const values = lines(run.stdout);
     const mismatches: string[] = [];

@@ -42,6 +42,11 @@ export interface AssembleOptions {
   range: DateRange;
   timeZone: string;
   mode: ExportTimezone;
+  /**
+   * Release each read's sample totals once they are placed on their days (the bulk of a year's reads, not
+   * needed after): readTakeout passes true, since the reads are its own and die with it.
+   */
+  releaseSamples?: boolean;
 }
 
 export interface AssembledDays {
@@ -99,7 +104,13 @@ export function assembleDays(o: AssembleOptions): AssembledDays {
     return w ? states.get(w.date) : undefined;
   };
 
-  for (const read of reads) addSamples(read, windows, states);
+  for (const read of reads) {
+    addSamples(read, windows, states);
+    if (o.releaseSamples) {
+      delete read.heart;
+      delete read.steps;
+    }
+  }
   for (const read of reads) markDoubtful(read, fileOf.get(read.member)!, states, stateAt);
   addDated(reads, states, warnings);
   checkFiles(o.files, o.reads, states);

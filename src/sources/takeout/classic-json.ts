@@ -15,13 +15,15 @@
  * and resting-rate dates are the wearer's local civil values. Numbers are accepted as JSON numbers or decimal
  * strings (steps are strings in the export) and must be plausible (plausibility.ts).
  */
-import { parseFitbitDate, parseFitbitDateTime } from '../../util/timezone';
+import type { Readable } from 'node:stream';
 import { isCivilDate } from '../../util/civil-date';
-import type { SleepLog, SleepSegment } from '../day-record';
-import { BOUNDS, checkValue, shown } from '../plausibility';
+import { scanInWindows, WINDOW_BYTES, type ByteSource } from './byte-windows';
+import { elementHandler } from './classic-records';
+import { classicShape } from './classic-shapes';
 import type { DataFile, DataKind, PlannedFile } from './data-file';
-import { FileReadBuilder, type FileRead, type RecordLimits } from './file-read';
+import { FileReadBuilder, type FileRead, type ParserMode, type RecordLimits } from './file-read';
 import { forEachJsonArrayElement } from './json-array';
+import { JsonArrayScanner } from './json-scan';
 import type { ExportReader } from './locate';
 
 /** The folders holding classic files: Google Takeout's, and the fitbit.com account export's. */
@@ -64,128 +66,52 @@ export function classicFiles(members: readonly string[]): ClassicListing {
   return listing;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * The fast path: the file's records read from its bytes (json-scan.ts); undefined when the scanner declines
+ * the file (damaged, truncated, refused for size, or unreadable), which is then read by the streaming parser.
+ */
+export async function scanClassicFile(
+  input: ByteSource,
+  file: PlannedFile,
+  limits: RecordLimits,
+  windowBytes = WINDOW_BYTES,
+): Promise<FileRead | undefined> {
+  const builder = new FileReadBuilder(file, limits);
+  const scanner = new JsonArrayScanner(elementHandler(file.kind, builder), classicShape(file.kind, builder));
+  return (await scanInWindows(input, scanner, windowBytes)) === 'done' ? builder.finish() : undefined;
 }
 
-type ElementHandler = (element: unknown, index: number) => void;
-
-const NO_TIME = 'no readable dateTime (MM/DD/YY HH:MM:SS); record skipped';
-
-/** A steps or heart-rate element's time (as parseFitbitDateTime reads it) and value; undefined if unreadable. */
-function timedValue(element: unknown): { t: number; value: unknown } | undefined {
-  if (!isObject(element) || typeof element.dateTime !== 'string') return undefined;
-  const t = parseFitbitDateTime(element.dateTime);
-  return Number.isNaN(t) ? undefined : { t, value: element.value };
-}
-
-function stepsHandler(b: FileReadBuilder): ElementHandler {
-  return (element, index) => {
-    const sample = timedValue(element);
-    if (!sample) return b.skip(index, NO_TIME);
-    const steps = checkValue(sample.value, BOUNDS.stepsPerRecord);
-    if (typeof steps === 'string') return b.skip(index, `${steps}; record skipped`, sample.t);
-    b.stepsSample(index, sample.t, steps);
-  };
-}
-
-function heartHandler(b: FileReadBuilder): ElementHandler {
-  return (element, index) => {
-    const sample = timedValue(element);
-    if (!sample) return b.skip(index, NO_TIME);
-    const bpm = checkValue(isObject(sample.value) ? sample.value.bpm : undefined, BOUNDS.heartRate);
-    if (typeof bpm === 'string') return b.skip(index, `${bpm}; record skipped`, sample.t);
-    b.heartSample(index, sample.t, bpm);
-  };
-}
-
-function restingHandler(b: FileReadBuilder): ElementHandler {
-  return (element, index) => {
-    const value = isObject(element) ? element.value : undefined;
-    // value.date is the civil day the resting rate belongs to; dateTime is only when it was computed.
-    const date = isObject(value)
-      ? ((typeof value.date === 'string' ? parseFitbitDate(value.date) : undefined) ??
-        (isObject(element) && typeof element.dateTime === 'string'
-          ? parseFitbitDate(element.dateTime.slice(0, 8))
-          : undefined))
-      : undefined;
-    if (!isObject(value) || !date) return b.skip(index, 'no readable date (MM/DD/YY); record skipped');
-    // 0 and null: the tracker was not worn, which is no value (but still a record that may repeat).
-    if (value.value === null || value.value === 0) return b.restingRate(index, date, 0);
-    const bpm = checkValue(value.value, BOUNDS.restingHeartRate);
-    if (typeof bpm === 'string') return b.skip(index, `${bpm}; record skipped`, date);
-    b.restingRate(index, date, bpm);
-  };
-}
-
-/** `levels.data` as segments; undefined when the log has none; a string when a segment is not plausible. */
-function sleepLevels(log: Record<string, unknown>): SleepSegment[] | undefined | string {
-  const levels = log.levels;
-  const data = isObject(levels) ? levels.data : undefined;
-  if (!Array.isArray(data)) return undefined;
-  const segments: SleepSegment[] = [];
-  for (const [i, item] of data.entries()) {
-    const seconds = isObject(item) ? checkValue(item.seconds, BOUNDS.sleepSegmentSeconds) : 'not an object';
-    if (!isObject(item) || typeof item.level !== 'string' || typeof seconds === 'string') {
-      return `levels.data[${i}] has no level or plausible seconds (${typeof seconds === 'string' ? seconds : 'no level'})`;
-    }
-    segments.push({ level: item.level, seconds });
-  }
-  return segments;
-}
-
-function sleepHandler(b: FileReadBuilder): ElementHandler {
-  return (element, index) => {
-    if (!isObject(element)) return b.skip(index, 'not a sleep log object; skipped');
-    const id =
-      typeof element.logId === 'number' || typeof element.logId === 'string'
-        ? String(element.logId)
-        : undefined;
-    // Warnings about a sleep log name its logId (what a user can look up); the array index when there is none.
-    const ref = id ?? index;
-    const dateOfSleep = element.dateOfSleep;
-    if (typeof dateOfSleep !== 'string' || !isCivilDate(dateOfSleep)) {
-      return b.skip(ref, `dateOfSleep ${shown(dateOfSleep)} is not a YYYY-MM-DD date; log skipped`);
-    }
-    const minutesAsleep = checkValue(element.minutesAsleep, BOUNDS.minutesAsleep);
-    if (typeof minutesAsleep === 'string') return b.skip(ref, `${minutesAsleep}; log skipped`, dateOfSleep);
-    const levels = sleepLevels(element);
-    if (typeof levels === 'string') return b.skip(ref, `${levels}; log skipped`, dateOfSleep);
-    // No mainSleep key (older exports): undefined, and the longest log of the night is its main sleep.
-    const log: SleepLog = { dateOfSleep, minutesAsleep };
-    if (typeof element.mainSleep === 'boolean') log.isMainSleep = element.mainSleep;
-    if (typeof element.startTime === 'string') log.startTime = element.startTime;
-    if (typeof element.endTime === 'string') log.endTime = element.endTime;
-    log.levels = levels;
-    if (levels === undefined)
-      b.note(ref, 'sleep log has no levels; kept without them (minutesAsleep still counts)');
-    b.sleepLog(ref, log, id);
-  };
-}
-
-const HANDLERS: Record<DataKind, (b: FileReadBuilder) => ElementHandler> = {
-  steps: stepsHandler,
-  heart: heartHandler,
-  resting: restingHandler,
-  sleep: sleepHandler,
-};
-
-/** Reads one classic JSON file. Bad input becomes warnings and damage in the result; only bugs throw. */
-export async function readClassicFile(
-  reader: ExportReader,
+/** The streaming parser's read of the file: every record before a break is kept, and the break is named. */
+export async function streamClassicFile(
+  input: Readable,
   file: PlannedFile,
   limits: RecordLimits,
 ): Promise<FileRead> {
   const builder = new FileReadBuilder(file, limits);
-  const handle = HANDLERS[file.kind](builder);
-  const outcome = await forEachJsonArrayElement(reader.open(file.member), (element, index) => {
-    builder.countRecord();
-    handle(element, index);
-  });
+  const outcome = await forEachJsonArrayElement(input, elementHandler(file.kind, builder));
   if (!outcome.error) return builder.finish();
   const damage =
     outcome.count === 0
       ? outcome.error.message
       : `unreadable from record ${outcome.count} on (${outcome.error.message})`;
   return builder.finish(damage);
+}
+
+/**
+ * Reads one classic JSON file. Bad input becomes warnings and damage in the result; only bugs throw. The fast
+ * path first; a file it declines is read again from the start by the streaming parser, which keeps every
+ * record before the break and says what broke. 'streaming' uses that parser for every file (a diagnostic: the
+ * importer's former path). Both give the same FileRead for any file the fast path accepts.
+ */
+export async function readClassicFile(
+  reader: ExportReader,
+  file: PlannedFile,
+  limits: RecordLimits,
+  parser: ParserMode = 'fast',
+): Promise<FileRead> {
+  if (parser === 'fast') {
+    const read = await scanClassicFile(reader.source(file.member), file, limits);
+    if (read) return read;
+  }
+  return streamClassicFile(reader.open(file.member), file, limits);
 }

@@ -11,12 +11,15 @@
  * Within the file, the builder applies the record rules: a repeated timestamp (or date, or sleep logId) is
  * counted once; an exact repeat is only counted, a conflicting one is warned about naming both records; a
  * record dated outside the file's period is skipped; and every skipped record marks the place it belongs to
- * as doubtful, so the merge withholds that day. A record whose own time cannot be read or trusted belongs
+ * as doubtful, so the merge withholds that day. Samples are sorted and totalled in batches (sample-buffer.ts),
+ * so a file of any size is read in bounded memory; a file whose samples go back in time by more than a batch
+ * is refused. A record whose own time cannot be read or trusted belongs
  * between its neighbours: the places of the readable records just before and after it are marked.
  */
 import type { SleepLog, SourceWarning } from '../day-record';
 import type { DataKind, PlannedFile } from './data-file';
 import { FileWarnings } from './file-warnings';
+import { SAMPLE_BATCH, SampleTotals, type RepeatSink } from './sample-buffer';
 
 /** Heart-rate samples per UTC minute (epoch minutes, ascending). */
 export interface HeartTotals {
@@ -73,6 +76,13 @@ export interface FileRead {
   warnings: SourceWarning[];
 }
 
+/**
+ * How files are parsed: 'fast' scans each file's bytes and falls back to the streaming parser only for a file
+ * that fails; 'streaming' uses the streaming parser for every file (a diagnostic, and the benchmark's "before").
+ * Both give the same FileRead for every file.
+ */
+export type ParserMode = 'fast' | 'streaming';
+
 /** Bounds on a record's time beyond which it cannot belong to the file (see file-plan.ts). */
 export interface RecordLimits {
   /** Instants, ms: [from, to). */
@@ -91,8 +101,6 @@ export class FileReadBuilder {
   private records = 0;
   private repeats = 0;
   private skipped = 0;
-  private first: number | undefined;
-  private last: number | undefined;
   private readonly doubtfulInstants = new Set<number>();
   private readonly doubtfulDates = new Set<string>();
   private doubtfulEverywhere = false;
@@ -101,18 +109,29 @@ export class FileReadBuilder {
   private awaitingNextPlace = false;
 
   // Samples in arrival order; repeats are found and totals per UTC minute made once the file is read.
-  private readonly times: number[] = [];
-  private readonly values: number[] = [];
-  private readonly sampleRecords: number[] = [];
+  /** Samples as totals per UTC minute (sample-buffer.ts); repeats are found there. */
+  private readonly samples: SampleTotals;
   private readonly resting = new Map<string, RestingEntry>();
   private readonly sleeps: SleepEntry[] = [];
   private readonly sleepById = new Map<string, SleepEntry>();
 
+  /** `sampleBatch`: samples sorted at once (tests make it small). */
   constructor(
     readonly file: PlannedFile,
     private readonly limits: RecordLimits = {},
+    sampleBatch = SAMPLE_BATCH,
   ) {
     this.fw = new FileWarnings(file.member, this.warnings);
+    const repeats: RepeatSink = {
+      repeat: () => this.repeats++,
+      conflict: (record, t, keptRecord, keptValue, value) =>
+        this.skip(
+          record,
+          `repeats the time ${isoOf(t)} of record ${keptRecord} with another value (${keptValue} vs ${value}); both doubtful`,
+          t,
+        ),
+    };
+    this.samples = new SampleTotals(repeats, sampleBatch);
   }
 
   /** Counts a record met in the file; call once per array element or CSV data row. */
@@ -213,63 +232,7 @@ export class FileReadBuilder {
       return;
     }
     this.placed(instant);
-    this.times.push(instant);
-    this.values.push(value);
-    this.sampleRecords.push(record);
-  }
-
-  /**
-   * Totals per UTC minute of the samples, each timestamp counted once: in time order (sorted only when the file
-   * was not), an exact repeat is counted as a repeat, a repeat with another value is skipped and makes its
-   * place doubtful. The first sample of a timestamp is the one kept.
-   */
-  private sampleTotals(): { minutes: Int32Array; sums: Float64Array; counts: Uint32Array } {
-    const { times, values, sampleRecords } = this;
-    let order: number[] | undefined;
-    for (let i = 1; i < times.length; i++) {
-      if ((times[i] as number) <= (times[i - 1] as number)) {
-        // Stable: among equal times the earlier record comes first and is the one kept.
-        order = times.map((_, k) => k).sort((a, b) => times[a]! - times[b]! || a - b);
-        break;
-      }
-    }
-    const at = (k: number) => (order ? (order[k] as number) : k);
-    const minutes: number[] = [];
-    const sums: number[] = [];
-    const counts: number[] = [];
-    let kept = -1;
-    for (let k = 0; k < times.length; k++) {
-      const i = at(k);
-      const t = times[i] as number;
-      const value = values[i] as number;
-      if (kept >= 0 && times[kept] === t) {
-        if (values[kept] === value) this.repeats++;
-        else {
-          this.skip(
-            sampleRecords[i] as number,
-            `repeats the time ${isoOf(t)} of record ${sampleRecords[kept]} with another value (${values[kept]} vs ${value}); both doubtful`,
-            t,
-          );
-        }
-        continue;
-      }
-      kept = i;
-      if (this.first === undefined) this.first = t;
-      this.last = t;
-      const minute = Math.floor(t / 60_000);
-      if (minutes[minutes.length - 1] !== minute) {
-        minutes.push(minute);
-        sums.push(0);
-        counts.push(0);
-      }
-      sums[sums.length - 1] = (sums[sums.length - 1] as number) + value;
-      counts[counts.length - 1] = (counts[counts.length - 1] as number) + 1;
-    }
-    return {
-      minutes: Int32Array.from(minutes),
-      sums: Float64Array.from(sums),
-      counts: Uint32Array.from(counts),
-    };
+    this.samples.push(instant, value, record);
   }
 
   private acceptDate(record: string | number, date: string): boolean {
@@ -285,7 +248,8 @@ export class FileReadBuilder {
   /** The file's result; `damage` when it was not read whole (parse error, unreadable, refused size). */
   finish(damage?: string): FileRead {
     if (this.awaitingNextPlace && this.lastPlace === undefined) this.doubtfulEverywhere = true;
-    const totals = this.file.kind === 'heart' || this.file.kind === 'steps' ? this.sampleTotals() : undefined;
+    const totals =
+      this.file.kind === 'heart' || this.file.kind === 'steps' ? this.samples.finish() : undefined;
     if (this.repeats > 0) {
       this.fw.problem(
         `${this.repeats === 1 ? '1 record repeats' : `${this.repeats} records repeat`} an earlier record exactly ` +
@@ -293,7 +257,7 @@ export class FileReadBuilder {
       );
     }
     this.fw.finish();
-    const whyNot = this.file.misnamed ?? damage;
+    const whyNot = this.file.misnamed ?? damage ?? this.samples.refused;
     const result: FileRead = {
       member: this.file.member,
       kind: this.file.kind,
@@ -307,8 +271,8 @@ export class FileReadBuilder {
       warnings: this.warnings,
     };
     if (whyNot !== undefined) result.damage = whyNot;
-    if (this.first !== undefined) result.first = this.first;
-    if (this.last !== undefined) result.last = this.last;
+    if (this.samples.first !== undefined) result.first = this.samples.first;
+    if (this.samples.last !== undefined) result.last = this.samples.last;
     if (totals && this.file.kind === 'heart') result.heart = totals;
     if (totals && this.file.kind === 'steps') result.steps = { minutes: totals.minutes, steps: totals.sums };
     if (this.file.kind === 'resting') result.resting = [...this.resting.values()];

@@ -32,12 +32,22 @@
  *   log of the night is its main sleep (metrics/derive mainSleep, the one place of that rule). This file has
  *   no stages: levels stay undefined without a warning per log (UserSleepStages is not read).
  */
+import type { Readable } from 'node:stream';
 import { zoneClock } from '../../util/timezone';
 import type { SleepLog } from '../day-record';
 import { BOUNDS, checkValue } from '../plausibility';
-import { findColumn, forEachCsvRecord, parseIsoInstant, parseUtcOffset } from './csv-records';
+import { scanInWindows, WINDOW_BYTES, type ByteSource } from './byte-windows';
+import {
+  findColumn,
+  forEachCsvRecord,
+  parseIsoInstant,
+  parseUtcOffset,
+  type CsvOutcome,
+} from './csv-records';
+import { PlainCsvScanner, type RowShape } from './csv-scan';
+import { sampleRowShape } from './csv-shapes';
 import type { DataFile, DataKind, PlannedFile } from './data-file';
-import { FileReadBuilder, type FileRead, type RecordLimits } from './file-read';
+import { FileReadBuilder, type FileRead, type ParserMode, type RecordLimits } from './file-read';
 import type { ExportReader } from './locate';
 
 /** Marks a member as belonging to the Google-era layout (for choosing one family). */
@@ -83,6 +93,8 @@ const SLEEP_ID = ['sleep id', 'log id', 'logid', 'id'];
 
 interface CsvFileReader {
   onRow(fields: string[], line: number): void;
+  /** Reads the usual rows from their bytes (csv-shapes.ts), with the same result as onRow. */
+  shape?: RowShape;
 }
 
 type ReaderFactory = (headers: string[], b: FileReadBuilder, timeZone: string) => CsvFileReader | undefined;
@@ -110,6 +122,7 @@ function sampleReader(
         if (typeof n === 'string') return b.skip(line, `${n}; row skipped`, t.epochMs);
         add(b, line, t.epochMs, n);
       },
+      shape: sampleRowShape(timeCol, valueCol, bound, b, add),
     };
   };
 }
@@ -211,34 +224,91 @@ const KIND_COLUMNS: Record<DataKind, string> = {
   sleep: 'sleeps (sleep_start, sleep_end, minutes_asleep)',
 };
 
-/** Reads one Google-era CSV file. Bad input becomes warnings and damage in the result; only bugs throw. */
+/** The records of one CSV file, header first, through the row reader its headers call for. */
+class CsvFileRecords {
+  readonly builder: FileReadBuilder;
+  private rows: CsvFileReader | undefined;
+  private headerProblem: string | undefined;
+
+  constructor(
+    private readonly file: PlannedFile,
+    limits: RecordLimits,
+    private readonly timeZone: string,
+  ) {
+    this.builder = new FileReadBuilder(file, limits);
+  }
+
+  /** How the fast path reads data rows from their bytes, once the header is read (see csv-shapes.ts). */
+  readonly shape = (): RowShape | undefined => this.rows?.shape;
+
+  /** forEachCsvRecord's callback: false stops reading (headers not recognised). */
+  readonly onRecord = (fields: string[], line: number): boolean => {
+    if (this.rows) {
+      this.builder.countRecord();
+      this.rows.onRow(fields, line);
+      return true;
+    }
+    this.rows = READERS[this.file.kind](fields, this.builder, this.timeZone);
+    if (!this.rows) {
+      this.headerProblem = `headers not recognised as a ${KIND_COLUMNS[this.file.kind]} file: ${fields.join(', ')}`;
+      return false;
+    }
+    return true;
+  };
+
+  /** The file's result once reading ended: `count` records handed over (the header included). */
+  finish(outcome: CsvOutcome): FileRead {
+    if (this.headerProblem) return this.builder.finish(this.headerProblem);
+    if (outcome.error) {
+      const where = outcome.line !== undefined ? `line ${outcome.line}` : `record ${outcome.count + 1}`;
+      return this.builder.finish(`unreadable from ${where} on (${outcome.error.message})`);
+    }
+    if (outcome.count === 0) return this.builder.finish('the file is empty, expected a header row');
+    return this.builder.finish();
+  }
+}
+
+/** The fast path (csv-scan.ts): undefined when it declines the file, which is then read by csv-parse. */
+export async function scanGoogleCsvFile(
+  input: ByteSource,
+  file: PlannedFile,
+  limits: RecordLimits,
+  timeZone: string,
+  windowBytes = WINDOW_BYTES,
+): Promise<FileRead | undefined> {
+  const records = new CsvFileRecords(file, limits, timeZone);
+  const scanner = new PlainCsvScanner(records.onRecord, records.shape);
+  const outcome = await scanInWindows(input, scanner, windowBytes);
+  return outcome === 'declined' ? undefined : records.finish({ count: scanner.count });
+}
+
+/** csv-parse's read of the file: every record before a break is kept, and the break is named. */
+export async function streamGoogleCsvFile(
+  input: Readable,
+  file: PlannedFile,
+  limits: RecordLimits,
+  timeZone: string,
+): Promise<FileRead> {
+  const records = new CsvFileRecords(file, limits, timeZone);
+  return records.finish(await forEachCsvRecord(input, records.onRecord));
+}
+
+/**
+ * Reads one Google-era CSV file. Bad input becomes warnings and damage in the result; only bugs throw. The fast
+ * path reads plain CSV; a file it declines is read again from the start by csv-parse, as is every file with
+ * the 'streaming' parser.
+ */
 export async function readGoogleCsvFile(
   reader: ExportReader,
   file: PlannedFile,
   limits: RecordLimits,
   timeZone: string,
+  parser: ParserMode = 'fast',
 ): Promise<FileRead> {
-  const builder = new FileReadBuilder(file, limits);
-  let rows: CsvFileReader | undefined;
-  let headerProblem: string | undefined;
-  const outcome = await forEachCsvRecord(reader.open(file.member), (fields, line) => {
-    if (rows) {
-      builder.countRecord();
-      rows.onRow(fields, line);
-      return true;
-    }
-    rows = READERS[file.kind](fields, builder, timeZone);
-    if (!rows) {
-      headerProblem = `headers not recognised as a ${KIND_COLUMNS[file.kind]} file: ${fields.join(', ')}`;
-      return false;
-    }
-    return true;
-  });
-  if (headerProblem) return builder.finish(headerProblem);
-  if (outcome.error) {
-    const where = outcome.line !== undefined ? `line ${outcome.line}` : `record ${outcome.count + 1}`;
-    return builder.finish(`unreadable from ${where} on (${outcome.error.message})`);
+  if (parser === 'fast') {
+    const input = reader.source(file.member);
+    const read = await scanGoogleCsvFile(input, file, limits, timeZone);
+    if (read) return read;
   }
-  if (outcome.count === 0) return builder.finish('the file is empty, expected a header row');
-  return builder.finish();
+  return streamGoogleCsvFile(reader.open(file.member), file, limits, timeZone);
 }

@@ -2,11 +2,13 @@
  * The Takeout source: reads a Fitbit export (Google Takeout zip or folder, or a fitbit.com account export)
  * into normalised DayRecords.
  *
- * Two steps. Each data file is read on its own (readExportFile), streamed, into a FileRead: its samples as
- * totals per UTC minute, its dated records, what was wrong with it. Then assembleDays puts every FileRead on
- * civil days, cut where the wearer's days begin and end (day-windows.ts), and decides completeness for every
+ * Two steps. Each data file is read on its own (readExportFile) into a FileRead: its samples as totals per UTC
+ * minute, its dated records, what was wrong with it. Files are scanned in windows on a fast path and read by
+ * the streaming parser only when damaged (classic-json.ts, google-csv.ts), and spread over worker threads when
+ * there are cores and bytes enough (file-read-pool.ts). Then assembleDays puts every FileRead, in plan order,
+ * on civil days, cut where the wearer's days begin and end (day-windows.ts), and decides completeness for every
  * day and input in one place (assemble-days.ts). Memory grows with the days in range, not with the export's
- * size; bad input never stops the import.
+ * size; bad input never stops the import; the result is the same whatever the threads and the parser.
  */
 import { silentLogger, type Logger } from '../../util/log';
 import {
@@ -16,15 +18,16 @@ import {
   type SourceResult,
   type SourceWarning,
 } from '../day-record';
+import { performance } from 'node:perf_hooks';
 import { assembleDays } from './assemble-days';
-import { readClassicFile } from './classic-json';
-import type { PlannedFile } from './data-file';
 import type { ExportTimezone } from './day-windows';
-import { planExport, recordLimits, selectFiles } from './file-plan';
-import type { FileRead } from './file-read';
-import { readGoogleCsvFile } from './google-csv';
+import { planExport, selectFiles } from './file-plan';
+import type { FileRead, ParserMode } from './file-read';
+import { readFiles } from './file-read-pool';
 import { openExport, type ExportReader } from './locate';
 import { readProfileTimeZone } from './profile';
+
+export { readExportFile } from './read-export-file';
 
 export const SOURCE_NAME = 'takeout';
 
@@ -38,6 +41,14 @@ export interface ReadTakeoutOptions {
    * 'profile' at the profile zone's midnights, 'local' treating the export's times as wall-clock times.
    */
   exportTimezone?: ExportTimezone;
+  /**
+   * Threads reading files, this one included (1: this one only). Default: one per core (at most 4) when the
+   * files to read hold 128 MiB or more, else 1 (HEALTHLAKE_IMPORT_THREADS sets it for collect). The result is
+   * the same.
+   */
+  threads?: number;
+  /** 'streaming' reads every file with the streaming parser (a diagnostic: the former path). Default 'fast'. */
+  parser?: ParserMode;
   progress?: ProgressReporter;
   logger?: Logger;
 }
@@ -45,17 +56,8 @@ export interface ReadTakeoutOptions {
 export interface TakeoutResult extends SourceResult {
   /** Days with samples that were cut at another UTC offset than the profile zone's (the wearer was away). */
   otherOffsetDays: string[];
-}
-
-/**
- * Reads one data file: the self-contained step of an import. It needs nothing from other files (its period
- * comes from the plan), and its result is plain data.
- */
-export function readExportFile(reader: ExportReader, file: PlannedFile, timeZone: string): Promise<FileRead> {
-  const limits = recordLimits(file);
-  return file.layout === 'classic-json'
-    ? readClassicFile(reader, file, limits)
-    : readGoogleCsvFile(reader, file, limits, timeZone);
+  /** Threads that read the files (1: the calling thread). */
+  threads: number;
 }
 
 function duplicateWarnings(reader: ExportReader): SourceWarning[] {
@@ -68,6 +70,8 @@ function duplicateWarnings(reader: ExportReader): SourceWarning[] {
 }
 
 export async function readTakeout(options: ReadTakeoutOptions): Promise<TakeoutResult> {
+  const started = performance.now();
+  const parser = options.parser ?? 'fast';
   const logger = options.logger ?? silentLogger;
   const progress = options.progress ?? silentProgress;
   const range = options.range ?? {};
@@ -105,25 +109,41 @@ export async function readTakeout(options: ReadTakeoutOptions): Promise<TakeoutR
       'takeout: reading export',
     );
 
-    const reads = new Map<string, FileRead>();
     progress.start(files.length, SOURCE_NAME);
+    let read: { reads: FileRead[]; threads: number };
     try {
-      for (const file of files) {
-        reads.set(file.member, await readExportFile(reader, file, timeZone));
-        progress.increment();
-      }
+      read = await readFiles(reader, files, {
+        exportPath: options.path,
+        timeZone,
+        parser,
+        threads: options.threads,
+        onFileRead: () => progress.increment(),
+      });
     } finally {
       progress.stop();
     }
+    const reads = new Map<string, FileRead>(files.map((file, i) => [file.member, read.reads[i]!]));
 
-    const assembled = assembleDays({ files, reads, allFiles: plan.files, range, timeZone, mode });
+    const assembled = assembleDays({
+      files,
+      reads,
+      allFiles: plan.files,
+      range,
+      timeZone,
+      mode,
+      releaseSamples: true,
+    });
     for (const file of files) warnings.push(...(reads.get(file.member)?.warnings ?? []));
     warnings.push(...assembled.warnings);
+    const readMs = Math.round(performance.now() - started);
     logger.info(
       {
         days: assembled.days.size,
         warnings: warnings.length,
         otherOffsetDays: assembled.otherOffsetDays.length,
+        threads: read.threads,
+        parser,
+        readMs,
       },
       'takeout: export read',
     );
@@ -134,6 +154,8 @@ export async function readTakeout(options: ReadTakeoutOptions): Promise<TakeoutR
       warnings,
       inputs: files.length,
       otherOffsetDays: assembled.otherOffsetDays,
+      threads: read.threads,
+      readMs,
     };
   } finally {
     await reader.close();
