@@ -258,6 +258,27 @@ describe('GraphiteClient connection errors', () => {
       new RegExp(`Cannot reach graphite-web at http://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`),
     );
   });
+
+  it('logs the retry at debug level when asked to (a caller that polls anyway)', async () => {
+    nock(BASE)
+      .get('/render')
+      .query(true)
+      .reply(500, CORRUPT_WHISPER_500, { 'Content-Type': 'text/html; charset=utf-8' })
+      .get('/render')
+      .query(true)
+      .reply(200, renderJson(X, '[[42.0, 1700006400]]'), { 'Content-Type': 'application/json' });
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
+
+    await client({ logger, retryLogLevel: 'debug' }).render(X, { from: '-1d' });
+
+    const retries = lines
+      .map((l) => JSON.parse(l) as { level: number; msg: string; cause?: string })
+      .filter((l) => l.msg === 'graphite-web request failed, retrying');
+    expect(retries).toEqual([
+      expect.objectContaining({ level: 20, cause: expect.stringContaining('CorruptWhisperFile') }),
+    ]);
+  });
 });
 
 describe('GraphiteClient metrics API', () => {
