@@ -73,6 +73,17 @@ function client(extra: Partial<ConstructorParameters<typeof GraphiteClient>[0]> 
   return new GraphiteClient({ baseUrl: BASE, retries: 2, retryBaseDelayMs: 1, ...extra });
 }
 
+/** graphite-web racing carbon's file creation: one transient CorruptWhisperFile 500, then the render. */
+function corruptWhisperOnce(): nock.Scope {
+  return nock(BASE)
+    .get('/render')
+    .query(true)
+    .reply(500, CORRUPT_WHISPER_500, { 'Content-Type': 'text/html; charset=utf-8' })
+    .get('/render')
+    .query(true)
+    .reply(200, renderJson(X, '[[42.0, 1700006400]]'), { 'Content-Type': 'application/json' });
+}
+
 async function rejection(promise: Promise<unknown>): Promise<GraphiteError> {
   const err = await promise.then(
     () => undefined,
@@ -146,13 +157,7 @@ describe('GraphiteClient.render', () => {
   });
 
   it('retries a transient CorruptWhisperFile 500 and then succeeds', async () => {
-    const scope = nock(BASE)
-      .get('/render')
-      .query(true)
-      .reply(500, CORRUPT_WHISPER_500, { 'Content-Type': 'text/html; charset=utf-8' })
-      .get('/render')
-      .query(true)
-      .reply(200, renderJson(X, '[[42.0, 1700006400]]'), { 'Content-Type': 'application/json' });
+    const scope = corruptWhisperOnce();
 
     const series = await client().render(X, { from: '-1d' });
 
@@ -260,13 +265,7 @@ describe('GraphiteClient connection errors', () => {
   });
 
   it('logs the retry at debug level when asked to (a caller that polls anyway)', async () => {
-    nock(BASE)
-      .get('/render')
-      .query(true)
-      .reply(500, CORRUPT_WHISPER_500, { 'Content-Type': 'text/html; charset=utf-8' })
-      .get('/render')
-      .query(true)
-      .reply(200, renderJson(X, '[[42.0, 1700006400]]'), { 'Content-Type': 'application/json' });
+    corruptWhisperOnce();
     const lines: string[] = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
 
