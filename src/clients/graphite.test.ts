@@ -73,6 +73,17 @@ function client(extra: Partial<ConstructorParameters<typeof GraphiteClient>[0]> 
   return new GraphiteClient({ baseUrl: BASE, retries: 2, retryBaseDelayMs: 1, ...extra });
 }
 
+/** graphite-web racing carbon's file creation: one transient CorruptWhisperFile 500, then the render. */
+function corruptWhisperOnce(): nock.Scope {
+  return nock(BASE)
+    .get('/render')
+    .query(true)
+    .reply(500, CORRUPT_WHISPER_500, { 'Content-Type': 'text/html; charset=utf-8' })
+    .get('/render')
+    .query(true)
+    .reply(200, renderJson(X, '[[42.0, 1700006400]]'), { 'Content-Type': 'application/json' });
+}
+
 async function rejection(promise: Promise<unknown>): Promise<GraphiteError> {
   const err = await promise.then(
     () => undefined,
@@ -146,13 +157,7 @@ describe('GraphiteClient.render', () => {
   });
 
   it('retries a transient CorruptWhisperFile 500 and then succeeds', async () => {
-    const scope = nock(BASE)
-      .get('/render')
-      .query(true)
-      .reply(500, CORRUPT_WHISPER_500, { 'Content-Type': 'text/html; charset=utf-8' })
-      .get('/render')
-      .query(true)
-      .reply(200, renderJson(X, '[[42.0, 1700006400]]'), { 'Content-Type': 'application/json' });
+    const scope = corruptWhisperOnce();
 
     const series = await client().render(X, { from: '-1d' });
 
@@ -257,6 +262,21 @@ describe('GraphiteClient connection errors', () => {
     expect(err.message).toMatch(
       new RegExp(`Cannot reach graphite-web at http://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`),
     );
+  });
+
+  it('logs the retry at debug level when asked to (a caller that polls anyway)', async () => {
+    corruptWhisperOnce();
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
+
+    await client({ logger, retryLogLevel: 'debug' }).render(X, { from: '-1d' });
+
+    const retries = lines
+      .map((l) => JSON.parse(l) as { level: number; msg: string; cause?: string })
+      .filter((l) => l.msg === 'graphite-web request failed, retrying');
+    expect(retries).toEqual([
+      expect.objectContaining({ level: 20, cause: expect.stringContaining('CorruptWhisperFile') }),
+    ]);
   });
 });
 

@@ -49,6 +49,11 @@ export interface GraphiteClientOptions {
   /** First retry delay; later ones grow exponentially (with jitter) up to 10× this. */
   retryBaseDelayMs?: number;
   logger?: Logger;
+  /**
+   * The level of the "retrying" line (default warn). A caller that polls anyway and reports a failure that
+   * lasts in its own words (read-back verification) makes it debug.
+   */
+  retryLogLevel?: 'warn' | 'debug';
 }
 
 /** graphite-web answered with an error status or an unusable body, or could not be reached at all. */
@@ -95,9 +100,13 @@ export function graphiteTransport(options: GraphiteClientOptions, responseType: 
     },
   );
   const logger = options.logger ?? silentLogger;
+  const retryLogLevel = options.retryLogLevel ?? 'warn';
   retryPolicy.onRetry(({ delay, attempt, ...reason }) => {
     const cause = 'error' in reason ? reason.error.message : 'unexpected result';
-    logger.warn({ attempt, delayMs: Math.round(delay), cause }, 'graphite-web request failed, retrying');
+    logger[retryLogLevel](
+      { attempt, delayMs: Math.round(delay), cause },
+      'graphite-web request failed, retrying',
+    );
   });
   return { baseUrl: options.baseUrl.replace(/\/+$/, ''), http, retryPolicy, logger };
 }

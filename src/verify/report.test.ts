@@ -71,7 +71,7 @@ describe('formatVerificationFailure', () => {
     );
   });
 
-  it("names carbon's create throttle for a metric Graphite never created", () => {
+  it('for a metric Graphite never created, names a carbon-cache down behind a relay, the create throttle and the blacklist', () => {
     const text = formatVerificationFailure(
       report([
         {
@@ -85,10 +85,37 @@ describe('formatVerificationFailure', () => {
       context,
     );
     expect(text).toContain(
-      'Graphite has no such metric 60 s after the write: carbon did not create its whisper file',
+      '- 1 point: Graphite has no such metric 60 s after the write: no carbon-cache that this graphite-web ' +
+        'reads has created its whisper file. Behind a relay, the carbon-cache these names are routed to may be ' +
+        'down or unreachable: the relay then holds the points in its queue, delivers them once that cache is ' +
+        'back, and drops them once the queue is full (its log says so). Otherwise the relay routes them to a ' +
+        'carbon-cache this graphite-web does not read, or carbon threw them away: its create throttle ' +
+        '(MAX_CREATES_PER_MINUTE in carbon.conf, Debian ships 50) drops the points of every new metric over ' +
+        'the limit without a log line (set it to inf), and so does its blacklist\n',
     );
-    expect(text).toContain('MAX_CREATES_PER_MINUTE in carbon.conf (Debian ships 50)');
     expect(text).toContain('me.health.steps 2026-08-18: sent 1, Graphite has none');
+  });
+
+  it('for a day missing from a metric Graphite has, names a carbon-cache down behind a relay and the wait', () => {
+    const text = formatVerificationFailure(
+      report([
+        {
+          path: 'me.health.steps',
+          timestamp: day('2026-08-18'),
+          expected: 1,
+          actual: null,
+          cause: { kind: 'missing' },
+        },
+      ]),
+      { ...context, waitMs: 10_000 },
+    );
+    expect(text).toContain(
+      '- 1 point: Graphite has no value for the day 10 s after the write: carbon did not store it, or not ' +
+        'yet. Behind a relay, the carbon-cache this metric is routed to may be down or unreachable: the relay ' +
+        'then holds the points in its queue, delivers them once that cache is back, and drops them once the ' +
+        'queue is full (its log says so); or the relay buffers longer than HEALTHLAKE_VERIFY_WAIT_MS\n' +
+        '    me.health.steps 2026-08-18: sent 1, Graphite has none\n',
+    );
   });
 
   it('says what to fix for xFilesFactor and for a step coarser than a day', () => {

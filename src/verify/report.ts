@@ -89,6 +89,18 @@ function formatValue(value: number): string {
   return Number.isFinite(value) ? formatMetricValue(value) : String(value);
 }
 
+/**
+ * A relay (carbon-c-relay, carbon-relay) holds the points for a carbon-cache it cannot reach in that cache's
+ * queue, delivers them once the cache is back, and drops points once the queue is full.
+ */
+function relayQueue(routedTo: string): string {
+  return (
+    `Behind a relay, the carbon-cache ${routedTo} may be down or unreachable: the relay then holds the ` +
+    `points in its queue, delivers them once that cache is back, and drops them once the queue is full (its ` +
+    `log says so)`
+  );
+}
+
 /** The most likely cause of one kind of problem, and its fix. */
 function explain(cause: Cause, ctx: FailureContext): string {
   const schema =
@@ -114,12 +126,14 @@ function explain(cause: Cause, ctx: FailureContext): string {
   }
   switch (cause.kind) {
     case 'no-metric':
+      // Behind a relay, a carbon-cache that is down looks exactly like this: the relay holds (or drops) the points
+      // of the names it routes there, and no node has their files. Nothing in a render tells it from a throttle.
       return (
-        `Graphite has no such metric ${waited} after the write: carbon did not create its whisper file. ` +
-        `Most often carbon's create throttle: MAX_CREATES_PER_MINUTE in carbon.conf (Debian ships 50) throws away ` +
-        `the points of every new metric over the limit without a log line; set it to inf and replay. ` +
-        `Otherwise carbon's blacklist, or a relay that does not route these names to a carbon-cache this ` +
-        `graphite-web reads`
+        `Graphite has no such metric ${waited} after the write: no carbon-cache that this graphite-web reads ` +
+        `has created its whisper file. ${relayQueue('these names are routed to')}. Otherwise the relay routes them ` +
+        `to a carbon-cache this graphite-web does not read, or carbon threw them away: its create throttle ` +
+        `(MAX_CREATES_PER_MINUTE in carbon.conf, Debian ships 50) drops the points of every new metric over the ` +
+        `limit without a log line (set it to inf), and so does its blacklist`
       );
     case 'retention':
       return (
@@ -142,8 +156,8 @@ function explain(cause: Cause, ctx: FailureContext): string {
       );
     case 'missing':
       return (
-        `Graphite has no value for the day ${waited} after the write: carbon, or a relay in front of it, did ` +
-        `not store it (a relay that buffers longer needs a longer HEALTHLAKE_VERIFY_WAIT_MS)`
+        `Graphite has no value for the day ${waited} after the write: carbon did not store it, or not yet. ` +
+        `${relayQueue('this metric is routed to')}; or the relay buffers longer than HEALTHLAKE_VERIFY_WAIT_MS`
       );
     case 'different':
       return (

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +8,7 @@ import { addDays } from '../../src/util/civil-date';
 import { misbehavingCarbon, type MisbehavingCarbon } from '../support/misbehaving-carbon';
 import { freeTcpPort } from '../support/ports';
 import { CLI, runCli, type CliResult } from '../support/run-cli';
-import { udpReceiver, until } from '../support/udp-receiver';
+import { allDatagrams, udpReceiver } from '../support/udp-receiver';
 
 // The built CLI against carbon listeners that misbehave the way a stuck, crashing or overloaded carbon does
 // (test/support/misbehaving-carbon.py): a multi-megabyte replay, and a small collect that reports itself to a
@@ -78,18 +77,6 @@ const replayHistory = (e: Record<string, string>, ...extra: string[]) =>
   runCli(['replay', '--from', HISTORY.from, '--to', HISTORY_TO, ...extra], e);
 const collectTwoDays = (e: Record<string, string>, ...extra: string[]) =>
   runCli(['collect', '--source', 'sample', '--from', '2026-11-14', '--to', '2026-11-15', ...extra], e);
-
-/** Every datagram the run sent has arrived once a marker sent after the run's exit has (loopback keeps order). */
-async function allDatagrams(receiver: Awaited<ReturnType<typeof udpReceiver>>): Promise<string[]> {
-  const marker = `e2e.barrier.${Date.now()}:1|c`;
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve, reject) =>
-    socket.send(marker, receiver.port, '127.0.0.1', (err) => (err ? reject(err) : resolve())),
-  );
-  socket.close();
-  await until(() => receiver.datagrams.includes(marker), 10_000);
-  return receiver.datagrams.filter((d) => d !== marker);
-}
 
 interface Observed {
   result: CliResult;

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
+import { CarbonWriter, formatCarbonLine } from '../../src/clients/carbon';
 import { isCluster, relayConfPath } from '../../src/stack/cluster-files';
 import { RELAY_BINARY } from '../../src/stack/prerequisites';
 import { stackUp, stopComponents } from '../../src/stack/stack';
@@ -40,19 +41,58 @@ export async function restoreStack(stack?: IntegrationStack): Promise<void> {
   if (!status.allReady) throw new Error(`the cluster stack did not come back: ${JSON.stringify(status)}`);
 }
 
-/** Runs `body` while node `node`'s daemon is down, and restores the stack afterwards whatever happens. */
+/**
+ * Runs `body` while node `node`'s daemon is down, and restores the stack afterwards whatever happens. With the
+ * carbon-cache down, `body` starts once the relay knows it (relayKnowsCacheDown): what it writes for that node
+ * is queued, as for a cache that has been down for a while.
+ */
 export async function withNodeDown<T>(
   node: number,
   daemon: NodeDaemon,
   body: () => Promise<T>,
   stack?: IntegrationStack,
 ): Promise<T> {
+  const since = logMark(relayLogFile(stack));
   await stopNodeDaemon(node, daemon, stack);
   try {
+    if (daemon === 'carbon') await relayKnowsCacheDown(node, since, stack);
     return await body();
   } finally {
     await restoreStack(stack);
   }
+}
+
+/**
+ * Waits until the relay has found node `node`'s carbon-cache gone, by sending it sacrificial lines. carbon-c-relay
+ * learns that a cache is gone only from a write that fails: it keeps a connection open for about 3 s after its
+ * last write (server.c, DISCONNECT_WAIT_TIME), a write into a connection whose cache has just died still succeeds
+ * (the kernel takes it; the cache's RST comes after), and only the next write fails. So the first points sent to
+ * a cache that died while its connection was open are lost, not queued (the stack's statsD, flushing through the
+ * relay every second, keeps such connections open). Once the relay has logged "failed to write() to" or "failed to
+ * connect() for" the cache, it queues everything for it until the cache is back. The probe's name, on that node,
+ * is delivered there when the cache is back; no test reads it.
+ */
+async function relayKnowsCacheDown(node: number, since: number, stack?: IntegrationStack): Promise<void> {
+  const s = clusterStack(stack);
+  const port = s.nodes![node - 1]!.carbonPort;
+  const [probe] = await namesOnNode((i) => `it_relay_probe.node${node}_${i}`, node, 1, s);
+  const failed = new RegExp(`failed to (write\\(\\) to|connect\\(\\) for) 127\\.0\\.0\\.1:${port}:`);
+  await pollUntil(
+    async () => {
+      const writer = new CarbonWriter({ host: '127.0.0.1', port: s.carbonPort });
+      await writer.connect();
+      await writer.write([formatCarbonLine(probe!, 1, Math.floor(Date.now() / 1000))]);
+      await writer.close();
+      return logLines(relayLogFile(s), since).find((l) => failed.test(l)) ?? '';
+    },
+    (line) => line !== '',
+    { timeoutMs: 20000, intervalMs: 300 },
+  );
+}
+
+/** The lines of a log after byte `since`. */
+function logLines(file: string, since: number): string[] {
+  return fs.readFileSync(file).subarray(since).toString('utf8').split('\n');
 }
 
 const run = promisify(execFile);
@@ -111,13 +151,7 @@ export function logMark(file: string): number {
  */
 export function relayLogShows(pattern: RegExp, { file = relayLogFile(), since = 0 } = {}): Promise<string> {
   return pollUntil(
-    async () =>
-      fs
-        .readFileSync(file)
-        .subarray(since)
-        .toString('utf8')
-        .split('\n')
-        .find((l) => pattern.test(l)) ?? '',
+    async () => logLines(file, since).find((l) => pattern.test(l)) ?? '',
     (line) => line !== '',
     { timeoutMs: 20000, intervalMs: 200 },
   );

@@ -21,7 +21,7 @@ import { freeTcpPort } from '../../support/ports';
 // One carbon-cache of the cluster down. The stack's relay is configured to QUEUE, not to fail over: carbon-c-relay
 // keeps a down cache's metrics in that cache's queue (-q, 25000 metrics) and delivers them when the cache is back,
 // so every series stays on its one node. Beyond a full queue it DROPS, the oldest first, and says so in its log.
-// (Collect's read-back verification, issue 11, is what tells the user which points a drop cost.)
+// What collect's read-back verification says meanwhile, and after: collect-cache-down.test.ts.
 
 /** `values[i]` at midnight of day (today − values.length + i), oldest first, through carbon (the relay) at `port`. */
 async function writeDays(port: number, metric: string, values: number[]): Promise<void> {

@@ -63,6 +63,10 @@ describe('series spread over the cluster', () => {
         },
       );
       expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      // verified through the relay and the front before the run said so
+      expect(run.stdout).toMatch(
+        /^7 days 2026-11-01\.\.2026-11-07, 56 points written, 56 confirmed in Graphite, 0 input records skipped/,
+      );
       const cells = summaryCells(path.join(dataDir, 'summary.csv'));
       const range = {
         from: String(Date.parse('2026-11-01T00:00:00Z') / 1000 - 1),
