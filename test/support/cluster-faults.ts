@@ -86,7 +86,7 @@ async function relayKnowsCacheDown(node: number, since: number, stack?: Integrat
       return logLines(relayLogFile(s), since).find((l) => failed.test(l)) ?? '';
     },
     (line) => line !== '',
-    { timeoutMs: 20000, intervalMs: 300 },
+    { timeoutMs: 45_000, intervalMs: 300 },
   );
 }
 
@@ -153,7 +153,7 @@ export function relayLogShows(pattern: RegExp, { file = relayLogFile(), since = 
   return pollUntil(
     async () => logLines(file, since).find((l) => pattern.test(l)) ?? '',
     (line) => line !== '',
-    { timeoutMs: 20000, intervalMs: 200 },
+    { timeoutMs: 45_000, intervalMs: 200 },
   );
 }
 

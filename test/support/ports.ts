@@ -1,26 +1,39 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 
-/** A TCP port that was free a moment ago (the OS picks it). */
-export function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+// Ports for servers a test starts and stops (carbon, graphite-web, statsD) are drawn below Linux's ephemeral
+// range (net.ipv4.ip_local_port_range, 32768-60999 by default), not by listen(0): a port the kernel hands out is
+// also the local port of outgoing connections, and the suite opens thousands of them, so a port freed between
+// two stack runs was now and then taken by a client socket and the second `stack up` found it in use.
+const TEST_PORTS = { from: 10000, to: 20000 }; // the node base ports of freeNodeBasePort lie above
+
+function randomTestPort(): number {
+  return TEST_PORTS.from + Math.floor(Math.random() * (TEST_PORTS.to - TEST_PORTS.from));
 }
 
-export function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** A TCP port on 127.0.0.1 that was free a moment ago, outside the kernel's ephemeral range. */
+export async function freeTcpPort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = randomTestPort();
+    if (await tcpPortFree(port)) return port;
+  }
+  throw new Error(`no free TCP port in ${TEST_PORTS.from}-${TEST_PORTS.to} after 200 attempts`);
+}
+
+/** A UDP port on 127.0.0.1 that was free a moment ago, outside the kernel's ephemeral range. */
+export async function freeUdpPort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = randomTestPort();
+    if (await udpPortFree(port)) return port;
+  }
+  throw new Error(`no free UDP port in ${TEST_PORTS.from}-${TEST_PORTS.to} after 200 attempts`);
+}
+
+function udpPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const socket = dgram.createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => {
-      const { port } = socket.address();
-      socket.close(() => resolve(port));
-    });
+    socket.once('error', () => resolve(false));
+    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
   });
 }
 
@@ -63,7 +76,7 @@ export async function freeStackPorts(nodes = 1) {
  */
 export async function freeNodeBasePort(nodes: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + 10 * Math.floor(Math.random() * 3500);
+    const base = 20000 + 10 * Math.floor(Math.random() * 1200); // 20000-32040: below the ephemeral range
     const ports = Array.from({ length: nodes }, (_, i) =>
       [0, 1, 2, 3].map((d) => base + 10 * (i + 1) + d),
     ).flat();

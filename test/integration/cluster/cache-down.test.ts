@@ -71,14 +71,14 @@ describe('one carbon-cache of the cluster down', () => {
         await pollUntil(
           () => presentValues(metric, DAYS),
           (v) => v.length === DAYS,
-          { timeoutMs: 20000 },
+          { timeoutMs: 45_000 },
         ),
       ).toEqual(values);
       expect(nodesHolding(metric)).toEqual([2]);
     }
     expect(nodesHolding(onNode1!)).toEqual([1]);
     await relayLogShows(new RegExp(`server 127\\.0\\.0\\.1:${node2Port}: OK`), { since });
-  });
+  }, 180_000); // several waits of up to 45 s each on a busy machine
 
   it('beyond a full queue the relay drops the oldest points (a private relay with a queue of 20)', async () => {
     // The stack's relay configuration with a queue of 20, as a second relay in front of the same caches.
@@ -109,19 +109,19 @@ describe('one carbon-cache of the cluster down', () => {
               .map((m) => Number(m[1]))
               .reduce((a, b) => a + b, 0),
           (dropped) => dropped === 30,
-          { timeoutMs: 20000, intervalMs: 200 },
+          { timeoutMs: 45_000, intervalMs: 200 },
         );
       });
       // The 20 newest days arrive once the cache is back; the 30 oldest are gone.
       const arrived = await pollUntil(
         () => presentValues(metric!, 50),
         (v) => v.length === 20,
-        { timeoutMs: 20000 },
+        { timeoutMs: 45_000 },
       );
       expect(arrived).toEqual(sent.slice(30));
     } finally {
       await stopDaemon(relay);
       fs.rmSync(root, { recursive: true, force: true });
     }
-  });
+  }, 180_000); // several waits of up to 45 s each on a busy machine
 });
