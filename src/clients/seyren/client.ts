@@ -13,8 +13,6 @@ import type { HttpAuth } from '../../config/config';
 import { HealthlakeError } from '../../errors';
 import { silentLogger, type Logger } from '../../util/log';
 import {
-  CHECK_STATES,
-  type CheckState,
   type NewCheck,
   type NewSubscription,
   type SeyrenAlert,
@@ -22,6 +20,19 @@ import {
   type SeyrenList,
   type SeyrenSubscription,
 } from './types';
+import {
+  errorBodyExcerpt,
+  isNotSent,
+  isTransient,
+  redact,
+  mayHaveCreated,
+  SeyrenError,
+  type HttpMethod,
+} from './errors';
+import { alertFromWire, escapeJavaRegex, targetsOf } from './wire';
+
+export { errorBodyExcerpt, SeyrenError } from './errors';
+export { alertFromWire, escapeJavaRegex } from './wire';
 
 /**
  * A thin client for the Seyren 1.5.0 API (docs/seyren-api.md). It hides no semantics: it only
@@ -49,83 +60,6 @@ export interface SeyrenRequestStats {
   posts: number;
   puts: number;
   deletes: number;
-}
-
-type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-/** A failed Seyren request. `status` is undefined when no HTTP answer arrived (then `code` says why). */
-export class SeyrenError extends HealthlakeError {
-  readonly method: HttpMethod;
-  /** Path below the base URL, without the query string, e.g. `/api/checks/5205...`. */
-  readonly path: string;
-  readonly status?: number;
-  /** Node/axios error code (`ECONNREFUSED`, `ECONNRESET`, `ETIMEDOUT`...) for transport failures. */
-  readonly code?: string;
-
-  constructor(details: {
-    method: HttpMethod;
-    path: string;
-    status?: number;
-    code?: string;
-    detail?: string;
-  }) {
-    const { method, path, status, code, detail } = details;
-    const head = `Seyren ${method} ${path}`;
-    super(
-      status !== undefined
-        ? `${head} answered ${status}${detail ? `: ${detail}` : ''}`
-        : `${head} failed: ${detail || code || 'no answer'}`,
-    );
-    this.method = method;
-    this.path = path;
-    this.status = status;
-    this.code = code;
-  }
-}
-
-/** Escapes Java/PCRE regex metacharacters, for `regexes=^<escaped>$` name lookups (docs/seyren-api.md, pitfall 1). */
-export function escapeJavaRegex(text: string): string {
-  // A backslash before any non-alphabetic character is a literal in Java, PCRE (Mongo) and JS alike.
-  return text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
-}
-
-/** First non-empty line of an error body, HTML tags stripped, secrets replaced, at most 200 characters. */
-export function errorBodyExcerpt(body: string, secrets: readonly string[] = []): string {
-  const text = redact(body, secrets)
-    .replace(/<(head|style|script)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(nbsp|lt|gt|quot|amp|#0?39);/g, (_all, name: string) => HTML_ENTITIES[name] ?? "'");
-  const line = text
-    .split(/\r?\n/)
-    .map((l) => l.replace(/\s+/g, ' ').trim())
-    .find((l) => l.length > 0);
-  // Redact again after entity decoding: `PD&#45;KEY` would otherwise survive. Truncate last, so that no
-  // prefix of a secret can remain.
-  const clean = redact(line ?? '', secrets);
-  return clean.length > 200 ? `${clean.slice(0, 199)}…` : clean;
-}
-
-const HTML_ENTITIES: Record<string, string> = { nbsp: ' ', lt: '<', gt: '>', quot: '"', amp: '&' };
-
-function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
-  return out;
-}
-
-/** Failures where the request never reached the server, so even a POST may be repeated. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-/** Transport failures worth repeating for idempotent requests (the request may or may not have arrived). */
-const TRANSIENT_CODES = new Set([...NOT_SENT_CODES, 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE']);
-
-function isTransient(err: Error): boolean {
-  if (!(err instanceof SeyrenError)) return false;
-  if (err.status !== undefined) return err.status >= 500;
-  return err.code !== undefined && TRANSIENT_CODES.has(err.code);
-}
-
-function isNotSent(err: Error): boolean {
-  return err instanceof SeyrenError && err.status === undefined && NOT_SENT_CODES.has(err.code ?? '');
 }
 
 interface RawResponse {
@@ -472,48 +406,4 @@ export class SeyrenClient {
   private count(method: HttpMethod): void {
     this.stats[({ GET: 'gets', POST: 'posts', PUT: 'puts', DELETE: 'deletes' } as const)[method]]++;
   }
-}
-
-/** A 5xx (500 is also the duplicate-name answer) or a connection lost after the request may have arrived. */
-function mayHaveCreated(err: SeyrenError): boolean {
-  if (err.status !== undefined) return err.status >= 500;
-  return !NOT_SENT_CODES.has(err.code ?? '');
-}
-
-function targetsOf(subscriptions: readonly { target?: string | null }[] | undefined): string[] {
-  return (subscriptions ?? []).map((s) => s.target).filter((t): t is string => typeof t === 'string');
-}
-
-const STATES: ReadonlySet<string> = new Set(CHECK_STATES);
-
-/** A wire number: Jackson writes BigDecimal as a JSON number; a numeric string is accepted as well. */
-function wireNumber(value: unknown): number | null | undefined {
-  if (value === null || value === undefined) return null;
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-  return Number.isFinite(n) ? n : undefined;
-}
-
-/** An alert record as typed data, or what is wrong with it. `targetHash` (MD5 bytes as UTF-8) is dropped. */
-export function alertFromWire(raw: unknown): SeyrenAlert | string {
-  if (typeof raw !== 'object' || raw === null) return 'not an object';
-  const o = raw as Record<string, unknown>;
-  if (typeof o.id !== 'string' || typeof o.checkId !== 'string') return 'no "id" and "checkId"';
-  if (typeof o.timestamp !== 'number' || !Number.isFinite(o.timestamp)) return 'no numeric "timestamp"';
-  if (!STATES.has(String(o.fromType)) || !STATES.has(String(o.toType))) return 'unknown "fromType"/"toType"';
-  const value = wireNumber(o.value);
-  const warn = wireNumber(o.warn);
-  const error = wireNumber(o.error);
-  if (value === undefined || warn === undefined || error === undefined)
-    return 'non-numeric value or threshold';
-  return {
-    id: o.id,
-    checkId: o.checkId,
-    target: typeof o.target === 'string' ? o.target : null,
-    value,
-    warn,
-    error,
-    fromType: o.fromType as CheckState,
-    toType: o.toType as CheckState,
-    timestamp: o.timestamp,
-  };
 }
