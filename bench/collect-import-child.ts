@@ -8,6 +8,7 @@ import { updateSummary } from '../src/archive/summary-csv';
 import { deriveDays } from '../src/metrics/derive';
 import { readTakeout } from '../src/sources/takeout';
 import { filesUnder } from './export-variants';
+import { peakRssBytes } from './figures';
 
 /**
  * The import half of bench/collect.ts, forked as its own process so that its peak RSS is the import's alone,
@@ -26,7 +27,7 @@ export type ImportMode = 'fast' | 'fast-1' | 'streaming';
 
 export interface ImportReport {
   mode: ImportMode;
-  /** Peak RSS of this process after the import, bytes (process.resourceUsage().maxRSS). */
+  /** Peak RSS of this process after the import, bytes (peakRssBytes: its own, not its parent's). */
   maxRssBytes: number;
   /** RSS before the import started: what an idle Node process with the modules loaded takes. */
   startRssBytes: number;
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     await archive.writeDays(result.source, [...result.days.values()]);
     await updateSummary(path.join(dataDir, 'summary.csv'), metrics);
     const done = performance.now();
-    const maxRssBytes = process.resourceUsage().maxRSS * 1024;
+    const maxRssBytes = peakRssBytes();
 
     let heartSamples = 0;
     let stepsTotal = 0;

@@ -12,7 +12,7 @@ import { CarbonWriter, formatCarbonLine } from '../src/clients/carbon';
 import { CarbonSink } from '../src/sinks/carbon-sink';
 import type { MetricPoint } from '../src/sinks/sink';
 import { HEART_INTERVAL_SECONDS, IMPORT_DAYS, measureImport, summariseImport } from './collect-import';
-import { int, mb, median, ms } from './figures';
+import { int, mb, median, ms, peakRssBytes } from './figures';
 import { startLineSinkInWorker, type ConnectionTally, type RemoteLineSink } from './line-sink-worker';
 
 /**
@@ -278,7 +278,7 @@ async function main(): Promise<number> {
   const preformattedMs = median(throughput.raw.map((r) => r.ms));
 
   const imported = summariseImport(await measureImport({ makeTempDir, removeTempDir, children }));
-  const parentRss = process.resourceUsage().maxRSS * 1024;
+  const parentRss = peakRssBytes();
 
   const sent = [...throughput.raw, ...throughput.ours, ...throughput.writerOnly, ...throughput.rawFormatting];
   const runs = (list: ThroughputRun[]) => list.map((r) => ms(r.ms)).join(', ');

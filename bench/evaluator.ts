@@ -14,6 +14,7 @@ import { loadTemplates } from '../src/templates/registry';
 import { renderTarget } from '../src/templates/template';
 import { createLogger } from '../src/util/log';
 import { freeStackPorts } from '../test/support/ports';
+import { peakRssBytes } from './figures';
 
 /**
  * Evaluator benchmark (see bench/README.md): one year of 1-minute data (525,600 points in the range, plus a
@@ -196,7 +197,7 @@ async function main(): Promise<number> {
           .join('')
           .trimEnd(),
       );
-    console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+    console.log(`\npeak RSS ${(peakRssBytes() / 1024 / 1024).toFixed(0)} MB`);
     for (const p of problems) console.error(`FAIL: ${p}`);
     console.log(problems.length === 0 ? '\nPASS' : `\n${problems.length} acceptance failure(s)`);
     return problems.length === 0 ? 0 : 1;

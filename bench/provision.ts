@@ -9,6 +9,7 @@ import { planChanges, type Plan } from '../src/checks/plan';
 import { escapeJavaRegex, SeyrenClient, type SeyrenRequestStats } from '../src/clients/seyren/client';
 import { loadTemplates } from '../src/templates/registry';
 import { startSeyrenDoubleInWorker, type RemoteSeyrenDouble } from './seyren-double-worker';
+import { peakRssBytes } from './figures';
 
 /**
  * Provisioning benchmark (see bench/README.md). 3,000 checks (1,000 concrete series × cv, timeshift,
@@ -171,7 +172,7 @@ async function main(): Promise<number> {
   const speedup = baseline.applyMs / ours.applyMs;
   const noopMs = noop.planMs + noop.applyMs;
   const noopRequests = sumStats(noop.planRequests, noop.applyRequests);
-  const rss = process.resourceUsage().maxRSS / 1024;
+  const rss = peakRssBytes() / 1024 / 1024;
 
   const cpus = os.cpus();
   const rows: Array<[string, string]> = [

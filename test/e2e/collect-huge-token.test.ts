@@ -120,13 +120,15 @@ describe('collect on a zip member holding one 1 GiB JSON string', () => {
 
   it('refuses the token with a warning naming the file, stays under 200 MB, and exits 5', async () => {
     expect(zipBytes).toBeLessThan(2 * 1024 * 1024);
-    // The CLI's own peak RSS, written by a preload when its process exits.
+    // The CLI's own peak RSS, written by a preload when its process exits: VmHWM of /proc/self/status, the
+    // high-water mark of its own address space. Not resourceUsage().maxRSS: on Linux a child's ru_maxrss starts
+    // at its parent's RSS at fork time, so in a full run it measured this jest process (up to 205 MB).
     const rssFile = path.join(root, 'max-rss-kb');
     const preload = path.join(root, 'report-max-rss.js');
     fs.writeFileSync(
       preload,
       "process.on('exit', () => require('fs').writeFileSync(process.env.HL_MAX_RSS_FILE, " +
-        'String(process.resourceUsage().maxRSS)));\n',
+        "/^VmHWM:\\s+(\\d+) kB$/m.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1]));\n",
     );
     const run = await runCli(['collect', '--source', 'takeout', '--path', zipFile, '--dry-run'], {
       HEALTHLAKE_DATA_DIR: path.join(root, 'data'),
