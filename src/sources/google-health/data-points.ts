@@ -9,6 +9,7 @@
 import { isCivilDate } from '../../util/civil-date';
 import { wallParts, zoneClock, type LocalParts } from '../../util/timezone';
 import type { SleepLog, SleepSegment } from '../day-record';
+import { BOUNDS, checkValue } from '../plausibility';
 
 export type Warn = (message: string) => void;
 
@@ -109,6 +110,9 @@ export function readHeartSample(point: unknown, timeZone: string, warn: Warn): H
   if (bpm === undefined || bpm < 0) {
     return void warn(`beatsPerMinute ${shown(heartRate.beatsPerMinute)} is not an int64; point skipped`);
   }
+  // The export's bound for one sample: a 1000 among 59 samples of 70 still makes a plausible minute's mean.
+  const plausible = checkValue(bpm, BOUNDS.heartRate);
+  if (typeof plausible === 'string') return void warn(`${plausible}; point skipped`);
   const local = sampleLocalParts(heartRate.sampleTime, timeZone);
   if (!local) return void warn('no readable sampleTime; point skipped');
   return { ...local, bpm };
@@ -126,6 +130,9 @@ export function readRestingRate(point: unknown, warn: Warn): { date: string; bpm
   if (bpm === undefined || bpm < 0) {
     return void warn(`beatsPerMinute ${shown(resting.beatsPerMinute)} is not an int64; point skipped`);
   }
+  // 0 is "not worn" (the accumulator drops it); any other value must be a plausible resting rate.
+  const plausible = bpm === 0 ? bpm : checkValue(bpm, BOUNDS.restingHeartRate);
+  if (typeof plausible === 'string') return void warn(`${plausible}; point skipped`);
   return { date, bpm };
 }
 

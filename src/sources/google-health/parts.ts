@@ -157,18 +157,34 @@ export async function readSteps(
 
 export async function readHeartDay(r: ReadContext, days: DayAccumulator, day: string): Promise<boolean> {
   const samples: HeartSample[] = [];
+  let skipped = 0;
   const filter = between(HEART_MEMBER, day, addDays(day, 1));
-  const ok = await r.part('heart-rate', `heart-rate ${day}`, `heart-rate-${day}`, (io) =>
+  const label = `heart-rate ${day}`;
+  const ok = await r.part('heart-rate', label, `heart-rate-${day}`, (io) =>
     r.client.reconcileAll('heart-rate', { filter, pageSize: HEART_PAGE_SIZE }, (page) =>
       io.read(page, page.dataPoints, (point, warn) => {
-        const sample = readHeartSample(point, r.timeZone, warn);
+        const sample = readHeartSample(point, r.timeZone, (message) => {
+          skipped++;
+          warn(message);
+        });
         // Another day's request owns a sample of another day: taking it here too would count it twice.
         if (sample && sample.date === day) samples.push(sample);
       }),
     ),
   );
-  if (ok) for (const s of samples) days.addHeart(s.date, s.minuteOfDay, s.bpm);
-  return ok;
+  if (!ok) return false;
+  // The day's mean and its highest sustained minute need every sample of the day; without the skipped ones
+  // they would be a guess (as a damaged heart-rate file withholds its day in an export).
+  if (skipped > 0) {
+    r.warnings.push({
+      file: `GET /users/me/dataTypes/heart-rate/dataPoints:reconcile [${label}]`,
+      record: day,
+      message: `${skipped} heart-rate point${skipped === 1 ? '' : 's'} of the day skipped; heart.average and heart.max_sustained withheld`,
+    });
+    return false;
+  }
+  for (const s of samples) days.addHeart(s.date, s.minuteOfDay, s.bpm);
+  return true;
 }
 
 export async function readResting(

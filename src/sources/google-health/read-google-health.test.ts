@@ -201,6 +201,11 @@ describe('readGoogleHealth', () => {
         message: 'beatsPerMinute "seventy" is not an int64; point skipped',
       },
       {
+        file: 'GET /users/me/dataTypes/heart-rate/dataPoints:reconcile [heart-rate 2026-11-10]',
+        record: '2026-11-10',
+        message: '1 heart-rate point of the day skipped; heart.average and heart.max_sustained withheld',
+      },
+      {
         file: 'GET /users/me/dataTypes/sleep/dataPoints:reconcile [sleep 2026-11-10..2026-11-11, page 1]',
         record: `users/${HEALTH_USER_ID}/dataTypes/sleep/dataPoints/n1`,
         message: 'summary.minutesAsleep "n/a" is not an int64; sleep skipped',
@@ -211,9 +216,36 @@ describe('readGoogleHealth', () => {
         message: 'steps.countSum "12x" of 2026-11-10 is not an int64; point skipped',
       },
     ]);
-    expect(result.days.get('2026-11-10')?.heart?.count).toBe(33);
+    // A day with a skipped heart-rate point gets no heart rate at all: its mean would leave the point out.
+    expect(result.days.get('2026-11-10')?.heart).toBeUndefined();
     expect(result.days.get('2026-11-10')?.steps).toBeUndefined();
     expect(result.days.get('2026-11-11')?.steps).toBe(8000);
+  });
+
+  it('refuses implausible values as the export does: a 1000 bpm sample withholds its day, a resting 300 its value', async () => {
+    const data = emptyData();
+    // Minute 10:00 holds 70, 70 and 1000 bpm: a mean of 380 is refused, but 59 samples of 70 and one of 1000
+    // would make a plausible minute, so the sample itself must be checked.
+    data.heartRate.push(
+      ...heartMorning('2026-11-10'),
+      heartRatePoint(at('2026-11-10T12:00:10'), '1000', ZONE),
+      ...heartMorning('2026-11-11'),
+    );
+    data.restingHeartRate.push(restingPoint('2026-11-10', '300'), restingPoint('2026-11-11', '0'));
+    serveGoogleHealth(data);
+    const result = await read();
+    expect(result.warnings.map((w) => [w.record, w.message])).toEqual([
+      [1, 'resting heart rate 300 is outside the plausible range 20..150; point skipped'],
+      [0, 'bpm 1000 is outside the plausible range 20..250; point skipped'],
+      ['2026-11-10', '1 heart-rate point of the day skipped; heart.average and heart.max_sustained withheld'],
+    ]);
+    expect(result.days.get('2026-11-10')?.heart).toBeUndefined();
+    expect(result.days.get('2026-11-10')?.restingHeartRate).toBeUndefined();
+    expect(result.days.get('2026-11-11')?.heart?.count).toBe(33);
+    expect(result.days.get('2026-11-11')?.restingHeartRate).toBeUndefined(); // 0: not worn, no value
+    const metrics = deriveDays(result.days, { from: '2026-11-10', to: '2026-11-11' });
+    expect(metrics.find((m) => m.date === '2026-11-10')?.values['heart.average']).toBeUndefined();
+    expect(metrics.find((m) => m.date === '2026-11-11')?.values['heart.average']).toBeCloseTo(75, 9);
   });
 
   it('skips a day whose heart-rate page 2 is not JSON, whole, after archiving what came', async () => {
