@@ -198,6 +198,18 @@ describe('CarbonWriter', () => {
     expect(carbon.received(0)).toBe(`${lines.join('\n')}\n`);
   });
 
+  it("does not count the caller's time between write and close against carbon", async () => {
+    writer = new CarbonWriter({ host: '127.0.0.1', port, progressTimeoutMs: 300 });
+    await writer.write(['health.steps 8421 1700006400']);
+    // The caller works for longer than the progress timeout (e.g. verifying another batch) before closing.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await writer.close();
+
+    expect(writer.reconnects).toBe(0);
+    expect(writer.linesConfirmed).toBe(1);
+    expect(carbon.connections).toHaveLength(1);
+  });
+
   it('reconnects once when carbon dropped the connection between batches, and resends', async () => {
     carbon.onConnection = (socket, index) => {
       if (index === 0) socket.destroy();

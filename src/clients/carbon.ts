@@ -154,6 +154,8 @@ export class CarbonWriter {
     const batch: CarbonBatch = isBatch(input) ? input : linesBatch(input);
     if (batch.lines === 0) return;
     this.unconfirmed.push(batch);
+    // The time since the caller's last call is not carbon's: only waits inside a call count against it.
+    this.progress.progressed();
     this.progressLog.start('writing', batch.lines);
     try {
       await this.resend.policy.execute(async ({ attempt }) => {
@@ -180,6 +182,7 @@ export class CarbonWriter {
   async close(): Promise<void> {
     const lines = this.unconfirmedLines;
     if (lines === 0) return this.endQuietly();
+    this.progress.progressed();
     this.progressLog.start('closing', lines);
     try {
       await this.resend.policy.execute(async ({ attempt }) => {
@@ -375,6 +378,7 @@ export class CarbonWriter {
   private async endQuietly(): Promise<void> {
     const connection = this.connection;
     this.connection = undefined;
+    connection?.meter.stop();
     if (!connection || connection.socket.destroyed) return;
     const { socket } = connection;
     await new Promise<void>((resolve) => {
