@@ -8,6 +8,7 @@ import {
   parseTimePoint,
   type TimePoint,
 } from '../time';
+import { isValidTimeZone } from '../util/timezone';
 
 /**
  * Option builders shared by the commands, each defined once: the same option means the same thing, with the
@@ -65,6 +66,14 @@ export const sinceOption = (describe: string) =>
 
 /** A civil day YYYY-MM-DD that exists on the calendar (collect and replay ranges). */
 export const civilDateOption = (describe: string) => parsedOption(describe, (text) => parseCivilDate(text));
+
+/** An IANA time zone (Europe/Berlin, UTC) that this Node.js knows. */
+export const timeZoneOption = (describe: string) =>
+  parsedOption(describe, (text) => {
+    if (!isValidTimeZone(text))
+      throw new Error(`"${text}" is not a time zone (an IANA name: Europe/Berlin, UTC)`);
+    return text;
+  });
 
 /** A length of time in seconds, e.g. 1d, 6h, 30min; zero only where `allowZero`. */
 export const durationOption = (describe: string, options: { allowZero?: boolean } = {}) =>

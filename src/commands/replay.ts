@@ -9,7 +9,7 @@ import { withheldReport } from '../metrics/withheld';
 import { addDays } from '../util/civil-date';
 import { toPoints } from '../sinks/sink';
 import { defineCommand } from '../cli/define-command';
-import { dryRunOption, jsonOption } from '../cli/options';
+import { dryRunOption, jsonOption, timeZoneOption } from '../cli/options';
 import { dayRangeOptions, printResult, sinkOption, validateDayRange, verifyOption } from './collect';
 
 /** Re-sends archived days, e.g. to a Graphite that was down or rebuilt. Reads no source. */
@@ -22,12 +22,7 @@ export const replayCommand = defineCommand({
     to: { ...dayRangeOptions.to, demandOption: true },
     sink: sinkOption,
     verify: verifyOption,
-    'time-zone': {
-      type: 'string',
-      requiresArg: true,
-      default: 'UTC',
-      describe: 'Zone that decides "today" for the statsd sink',
-    },
+    'time-zone': { ...timeZoneOption('Zone that decides "today" for the statsd sink'), default: 'UTC' },
     'dry-run': dryRunOption('Print the carbon lines; send nothing'),
     json: jsonOption(),
   },

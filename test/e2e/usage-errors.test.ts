@@ -55,6 +55,11 @@ const CASES: Array<[string, string[], string | RegExp, Record<string, string>?]>
     '--from: "2026-11-31" is not a calendar date (no such day)',
   ],
   [
+    'replay --time-zone an unknown zone',
+    ['replay', '--from', '2026-11-14', '--to', '2026-11-15', '--time-zone', 'Mars/Olympus'],
+    '--time-zone: "Mars/Olympus" is not a time zone (an IANA name: Europe/Berlin, UTC)',
+  ],
+  [
     'provision-checks --concurrency 0',
     ['provision-checks', '--concurrency', '0'],
     '--concurrency: must be a whole number from 1 to 64',
