@@ -21,6 +21,27 @@ export function validateDayRange(args: { from?: string; to?: string }): void {
   }
 }
 
+/** collect's and replay's checks of their options together. */
+export function validateDeliveryOptions(args: {
+  from?: string;
+  to?: string;
+  json?: boolean;
+  'dry-run'?: boolean;
+  sink?: readonly string[];
+}): void {
+  validateDayRange(args);
+  // Both would write to stdout: the JSON result in the middle of the carbon lines is neither.
+  if (args.json && (args['dry-run'] || args.sink?.includes('stdout'))) {
+    const other = args['dry-run'] ? '--dry-run' : '--sink stdout';
+    throw InputError.single(
+      `prints the result on stdout, where ${other} prints the carbon lines: use one of them`,
+      {
+        field: '--json',
+      },
+    );
+  }
+}
+
 export const SINKS = ['carbon', 'statsd', 'stdout'] as const;
 
 export const SINK_DESCRIPTION =
@@ -105,7 +126,7 @@ export const collectCommand = defineCommand({
     '3 invalid input, 5 finished but some input was skipped or a metric withheld, or a Google scope was not ' +
     'granted (each named in a warning), ' +
     '6 Google authorisation missing or expired (run "healthlake auth"), 7 another collect is running.',
-  validate: validateDayRange,
+  validate: validateDeliveryOptions,
   handler: async (args, { config, log }) => {
     const release = await acquireCollectLock(config.dataDir);
     const started = Date.now();

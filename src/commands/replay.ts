@@ -10,7 +10,7 @@ import { addDays } from '../util/civil-date';
 import { toPoints } from '../sinks/sink';
 import { defineCommand } from '../cli/define-command';
 import { dryRunOption, jsonOption, timeZoneOption } from '../cli/options';
-import { dayRangeOptions, printResult, sinkOption, validateDayRange, verifyOption } from './collect';
+import { dayRangeOptions, printResult, sinkOption, validateDeliveryOptions, verifyOption } from './collect';
 
 /** Re-sends archived days, e.g. to a Graphite that was down or rebuilt. Reads no source. */
 export const replayCommand = defineCommand({
@@ -27,7 +27,7 @@ export const replayCommand = defineCommand({
     json: jsonOption(),
   },
   examples: [['$0 replay --from 2026-11-01 --to 2026-11-15', 'send two archived weeks to carbon again']],
-  validate: validateDayRange,
+  validate: validateDeliveryOptions,
   handler: async (args, { config, log }) => {
     const release = await acquireCollectLock(config.dataDir);
     try {

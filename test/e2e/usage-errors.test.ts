@@ -60,6 +60,16 @@ const CASES: Array<[string, string[], string | RegExp, Record<string, string>?]>
     '--time-zone: "Mars/Olympus" is not a time zone (an IANA name: Europe/Berlin, UTC)',
   ],
   [
+    'collect --json with --dry-run (both print on stdout)',
+    ['collect', '--source', 'sample', '--dry-run', '--json'],
+    '--json: prints the result on stdout, where --dry-run prints the carbon lines: use one of them',
+  ],
+  [
+    'replay --json with --sink stdout',
+    ['replay', '--from', '2026-11-14', '--to', '2026-11-15', '--sink', 'stdout', '--json'],
+    '--json: prints the result on stdout, where --sink stdout prints the carbon lines: use one of them',
+  ],
+  [
     'provision-checks --concurrency 0',
     ['provision-checks', '--concurrency', '0'],
     '--concurrency: must be a whole number from 1 to 64',
