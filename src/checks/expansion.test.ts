@@ -1,5 +1,8 @@
 import { GraphiteError, type GraphiteNode } from '../clients/graphite';
+import type { SeyrenCheck } from '../clients/seyren/types';
+import { MANAGED_MARKER } from './desired';
 import { CheckedExpansion, judgeNodeAnswers, type ExpansionFront, type ExpansionNode } from './expansion';
+import { leavesWorkUndone, planChanges } from './plan';
 
 const GLOB = 'apps.prod.server*.tx_rate';
 const m = (n: number) => `apps.prod.server${n}.tx_rate`;
@@ -145,5 +148,31 @@ describe('CheckedExpansion without the nodes declared', () => {
           'GRAPHITE_CLUSTER_URLS is not set, so healthlake cannot tell whether every node answered',
       },
     ]);
+  });
+});
+
+describe('CheckedExpansion of a glob that matches nothing', () => {
+  it('records it as empty, so that no check of it is pruned (a wrong or wiped Graphite answers the same)', async () => {
+    const expansion = new CheckedExpansion(front([], { ownTopLevel: ['apps'] }));
+    expect(await expansion.expand(GLOB)).toEqual([]);
+    expect(expansion.incompleteExpansions()).toEqual([
+      { glob: GLOB, kind: 'empty', reason: expect.stringContaining('it matches no series in Graphite') },
+    ]);
+
+    const gone = {
+      id: 'c1',
+      name: `healthlake:cv:${m(1)}`,
+      description: `${MANAGED_MARKER} cv`,
+    } as SeyrenCheck;
+    const plan = planChanges([], [gone], {
+      prune: true,
+      incompleteExpansions: expansion.incompleteExpansions(),
+    });
+    expect(plan.actions).toEqual([]);
+    expect(plan.withheld).toEqual([
+      { name: gone.name, id: 'c1', glob: GLOB, reason: expect.stringContaining('matches no series') },
+    ]);
+    // --prune asked and a deletion withheld: the run says the work is not done (exit 1).
+    expect(leavesWorkUndone(plan, true)).toBe(true);
   });
 });

@@ -21,8 +21,12 @@ import type { Logger } from '../util/log';
 
 export interface IncompleteExpansion {
   glob: string;
-  /** partial: a node did not answer or the front missed its series; unverified: nodes unknown. */
-  kind: 'partial' | 'unverified';
+  /**
+   * partial: a node did not answer or the front missed its series; unverified: nodes unknown; empty: the glob
+   * matched nothing at all, which a wrong GRAPHITE_URL or a new or wiped Graphite answers just as a glob whose
+   * series are really gone does.
+   */
+  kind: 'partial' | 'unverified' | 'empty';
   reason: string;
 }
 
@@ -82,6 +86,11 @@ export class CheckedExpansion {
       ]);
       if (reason) problem = { kind: 'unverified', reason };
     }
+    if (!problem && series.length === 0) {
+      // Not logged here: provision-checks already warns that the glob matches no series.
+      this.incomplete.set(glob, { glob, kind: 'empty', reason: EMPTY_REASON });
+      return series;
+    }
     if (problem) {
       // The federation probe's reason is the same for every glob: say it once.
       const said =
@@ -111,6 +120,10 @@ export class CheckedExpansion {
     }
   }
 }
+
+const EMPTY_REASON =
+  'it matches no series in Graphite (is GRAPHITE_URL the Graphite the checks read?); a glob that matches ' +
+  'nothing deletes none of its checks: remove it from the definitions to delete them';
 
 /**
  * A node's own leaf series for the glob. Any failure counts, a 404 too: go-carbon's carbonserver has no

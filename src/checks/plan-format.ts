@@ -218,8 +218,8 @@ function withheldLines(plan: Plan): string[] {
   const out = [
     '',
     `${withheld.length} managed check(s) are kept although a glob no longer lists their series: that glob's ` +
-      'expansion may be incomplete, and the series may only be on a Graphite node that did not answer. A run ' +
-      'whose expansion is complete deletes them if they are really gone:',
+      'expansion may be incomplete (a Graphite node that did not answer) or matched nothing at all (the reason ' +
+      'is under each glob). A run whose expansion is complete deletes them if they are really gone:',
   ];
   for (const glob of [...new Set(withheld.map((w) => w.glob))]) {
     const ofGlob = withheld.filter((w) => w.glob === glob);
