@@ -73,6 +73,25 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses a user or password in a URL, and never shows them in the error', () => {
+    let message = '';
+    try {
+      loadConfig({
+        env: {
+          HOME: dir,
+          SEYREN_URL: 'http://ops:hunter2@seyren:8080/seyren',
+          GRAPHITE_CLUSTER_URLS: 'http://node1:8080,http://ops:s3cret@node2:8080',
+        },
+      });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('SEYREN_URL: must not hold a user or password');
+    expect(message).toContain('got "http://***@seyren:8080/seyren"');
+    expect(message).toContain('got "http://node1:8080,http://***@node2:8080"');
+    expect(message).not.toMatch(/hunter2|s3cret|ops:/);
+  });
+
   it('rejects an unknown name and an illegal prefix', () => {
     expect(() => loadConfig({ file: write('GRAFITE_URL: x\n'), env: { HOME: dir } })).toThrow(
       /GRAFITE_URL: unknown configuration name/,

@@ -26,8 +26,18 @@ const port = z
 const url = z
   .string()
   .url('must be a URL such as http://host:8080')
+  // A password in a URL would be printed wherever the URL is (config, logs, errors, plan output).
+  .refine((u) => {
+    const { username, password } = new URL(u);
+    return username === '' && password === '';
+  }, 'must not hold a user or password (it would show wherever the URL is printed): use SEYREN_USER/SEYREN_PASSWORD or GRAPHITE_USER/GRAPHITE_PASSWORD')
   .transform((u) => u.replace(/\/+$/, ''));
 const text = z.string().min(1, 'must not be empty');
+/** A value as an error may show it: a URL's user and password masked (the rest says which URL it is). */
+function withoutUserinfo(value: string | undefined): string | undefined {
+  return value?.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s,]*@/gi, '$1***@');
+}
+
 /** A whole number within bounds, from the text of an environment variable or a config file. */
 const wholeNumber = (min: number, max: number | undefined, unit: string) => {
   const allowed = `must be a whole number${unit}, ${max === undefined ? `at least ${min}` : `from ${min} to ${max}`}`;
@@ -224,7 +234,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
       parsed.error.issues.map((issue) => {
         const key = String(issue.path[0]) as ConfigKey;
         const origin = sources[key] === 'file' ? file : 'environment';
-        const got = SECRET_KEYS.has(key) ? '' : `, got ${JSON.stringify(merged[key])}`;
+        const got = SECRET_KEYS.has(key) ? '' : `, got ${JSON.stringify(withoutUserinfo(merged[key]))}`;
         return { file: origin, field: key, message: `${issue.message}${got}` };
       }),
     );
