@@ -10,6 +10,7 @@ import {
 import { addDays } from '../../util/civil-date';
 import { systemClock, type Clock } from '../../util/clock';
 import { silentLogger, type Logger } from '../../util/log';
+import { redact } from '../../util/redact';
 import { civilChunks, civilDateTime, rollupMaxDays, type CivilRange } from './civil-range';
 import {
   errorFromResponse,
@@ -17,7 +18,6 @@ import {
   GoogleAuthError,
   GoogleHealthError,
   isRecord,
-  redact,
   type GoogleHealthErrorDetails,
 } from './errors';
 import { DEFAULT_REQUESTS_PER_MINUTE, RequestBudgetPolicy } from './request-budget';

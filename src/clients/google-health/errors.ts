@@ -9,6 +9,7 @@
  */
 import { AuthRequiredError } from '../../auth/token-store';
 import { ExitCode, HealthlakeError } from '../../errors';
+import { redact } from '../../util/redact';
 
 export const GOOGLE_HEALTH_API_URL = 'https://health.googleapis.com/v4';
 /** When the legacy Fitbit Web API was switched off (it answers 410 Gone since). */
@@ -306,12 +307,6 @@ function firstLine(body: string): string {
       .map((l) => l.replace(/\s+/g, ' ').trim())
       .find((l) => l !== '') ?? ''
   );
-}
-
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
-  return out;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -12,6 +12,7 @@ import {
 import type { HttpAuth } from '../../config/config';
 import { HealthlakeError } from '../../errors';
 import { silentLogger, type Logger } from '../../util/log';
+import { redact } from '../../util/redact';
 import {
   type NewCheck,
   type NewSubscription,
@@ -24,7 +25,6 @@ import {
   errorBodyExcerpt,
   isNotSent,
   isTransient,
-  redact,
   mayHaveCreated,
   SeyrenError,
   type HttpMethod,

@@ -1,4 +1,5 @@
 import { HealthlakeError } from '../../errors';
+import { redact } from '../../util/redact';
 
 /**
  * Seyren's failures as typed errors, and which of them may be repeated: a request that never reached the server
@@ -54,12 +55,6 @@ export function errorBodyExcerpt(body: string, secrets: readonly string[] = []):
 }
 
 const HTML_ENTITIES: Record<string, string> = { nbsp: ' ', lt: '<', gt: '>', quot: '"', amp: '&' };
-
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
-  return out;
-}
 
 /** Failures where the request never reached the server, so even a POST may be repeated. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);

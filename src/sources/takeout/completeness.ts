@@ -6,10 +6,8 @@ import { addDays } from '../../util/civil-date';
 import type { DayInput, SourceWarning, WithheldReason } from '../day-record';
 import { KIND_NAMES, type DataKind, type PlannedFile } from './data-file';
 import { covers } from './file-plan';
-import type { FileRead } from './file-read';
+import { isoOf, type FileRead } from './file-read';
 import type { DayState } from './day-state';
-
-const isoOf = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /** A daily heart-rate file (a period of exactly one day). */
 export function isOneDay(file: PlannedFile): boolean {

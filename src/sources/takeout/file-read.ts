@@ -93,7 +93,8 @@ export interface RecordLimits {
 
 type Place = number | string;
 
-const isoOf = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+/** An instant as warnings show it: ISO 8601 in UTC, without milliseconds when they are 0. */
+export const isoOf = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 export class FileReadBuilder {
   readonly warnings: SourceWarning[] = [];
