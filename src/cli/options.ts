@@ -26,6 +26,17 @@ export const jsonOption = (describe = 'Print the result as JSON on stdout') =>
 /** `--dry-run`: show what would happen and change nothing; the text says what is skipped. */
 export const dryRunOption = (describe: string) => ({ type: 'boolean', default: false, describe }) as const;
 
+/**
+ * `--yes`: delete without asking. On a terminal a command that deletes asks first; without one (cron) it never
+ * asks, so this only matters to a person at a terminal.
+ */
+export const yesOption = (what: string) =>
+  ({
+    type: 'boolean',
+    default: false,
+    describe: `Delete ${what} without asking: on a terminal a run that deletes asks first; without one (cron) it never asks`,
+  }) as const;
+
 /** `--checks`, `--templates`, `--env`: where check definitions come from. */
 export const checkSourceOptions = {
   checks: {

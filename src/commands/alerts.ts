@@ -8,7 +8,7 @@ import {
   prunePlanToJson,
 } from '../alerts/prune';
 import { alertHistoryToJson, formatAlertHistoryText } from '../alerts/report';
-import { ExitCode } from '../errors';
+import { ExitCode, HealthlakeError } from '../errors';
 import { epochOf } from '../time';
 import { defineCommand } from '../cli/define-command';
 import {
@@ -18,6 +18,7 @@ import {
   concurrencyOption,
   sinceOption,
   timePointOption,
+  yesOption,
 } from '../cli/options';
 
 export const alertsCommand = defineCommand({
@@ -58,6 +59,7 @@ export const alertsCommand = defineCommand({
       'Delete the alerts recorded before this time (2026-10-01, -90d, epoch s) of managed checks: a plan, then the deletes',
     ),
     'dry-run': dryRunOption('With --prune-before: show the plan and delete nothing'),
+    yes: yesOption('alerts (with --prune-before)'),
     'detailed-exitcode': {
       type: 'boolean',
       default: false,
@@ -102,6 +104,18 @@ export const alertsCommand = defineCommand({
         return;
       }
       if (!args.json) console.log(formatPrunePlan(plan, seyrenUrl));
+      // Alert history deleted is gone for good: a person at a terminal confirms it, as provision-checks asks
+      // before deleting checks.
+      const alerts = plan.actions.reduce((n, a) => n + a.before, 0);
+      if (alerts > 0 && !args.yes && ctx.terminal.interactive) {
+        if (
+          !(await ctx.confirm(
+            `Delete ${alerts} alert(s) of ${plan.actions.length} check(s) from Seyren (${seyrenUrl})?`,
+          ))
+        ) {
+          throw new HealthlakeError('prune cancelled; nothing was deleted (--yes deletes without asking)');
+        }
+      }
       const result = await applyPrune(plan, seyren, { concurrency: args.concurrency, logger: log });
       if (args.json) console.log(JSON.stringify({ ...prunePlanToJson(plan), result }, null, 2));
       else if (plan.actions.length > 0) console.log(formatPruneResult(result));

@@ -13,7 +13,7 @@ import { validateTargets, type ValidationIssue } from '../checks/validate';
 import { ExitCode, HealthlakeError } from '../errors';
 import { defineCommand } from '../cli/define-command';
 import { loadCheckSource } from '../cli/check-folders';
-import { checkSourceOptions, concurrencyOption, dryRunOption, jsonOption } from '../cli/options';
+import { checkSourceOptions, concurrencyOption, dryRunOption, jsonOption, yesOption } from '../cli/options';
 
 export const provisionChecksCommand = defineCommand({
   command: 'provision-checks',
@@ -40,12 +40,7 @@ export const provisionChecksCommand = defineCommand({
       default: false,
       describe: 'With --dry-run: exit 2 when changes are pending, 0 when none',
     },
-    yes: {
-      type: 'boolean',
-      default: false,
-      describe:
-        'Delete checks without asking: on a terminal an apply that deletes checks asks first; without one (cron) it never asks',
-    },
+    yes: yesOption('checks'),
     concurrency: concurrencyOption('Seyren requests in flight at once'),
   },
   examples: [

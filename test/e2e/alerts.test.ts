@@ -1,5 +1,6 @@
 import type { RecordedRequest } from '../support/seyren-double';
 import type { CliResult } from '../support/run-cli';
+import { runCliInPty } from '../support/run-in-pty';
 import { MIN, provisionedScenario, type Scenario } from '../support/seyren-scenario';
 
 // `healthlake alerts` through the built CLI against the Seyren double: episodes across many alert pages, the
@@ -221,6 +222,24 @@ describe('healthlake alerts --prune-before', () => {
 
     const again = await alerts('--prune-before', before);
     expect([again.code, again.stdout]).toEqual([0, expect.stringMatching(/^No changes\. No managed check/)]);
+  });
+
+  it('on a terminal asks before deleting: "n" deletes nothing (exit 1), --yes deletes without asking', async () => {
+    const before = iso(at(100));
+    const env = { SEYREN_URL: s.double.url, GRAPHITE_URL: 'http://127.0.0.1:9' };
+    s.double.requests.length = 0;
+    const declined = await runCliInPty(['alerts', '--prune-before', before], env, 'n\n');
+    expect(declined.output).toContain(
+      `Delete 142 alert(s) of 2 check(s) from Seyren (${s.double.url})? [y/N]`,
+    );
+    expect(declined.output).toContain('prune cancelled; nothing was deleted (--yes deletes without asking)');
+    expect(declined.code).toBe(1);
+    expect(writes(s.double.requests)).toEqual([]);
+
+    const confirmed = await runCliInPty(['alerts', '--prune-before', before, '--yes'], env);
+    expect(confirmed.code).toBe(0);
+    expect(confirmed.output).not.toContain('[y/N]');
+    expect(confirmed.output).toContain('Applied: 142 alert(s) of 2 check(s) deleted.');
   });
 
   it('refuses a check healthlake did not create, before any delete', async () => {
