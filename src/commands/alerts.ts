@@ -8,7 +8,7 @@ import {
   prunePlanToJson,
 } from '../alerts/prune';
 import { alertHistoryToJson, formatAlertHistoryText } from '../alerts/report';
-import { ExitCode, HealthlakeError } from '../errors';
+import { ExitCode, HealthlakeError, InputError } from '../errors';
 import { epochOf } from '../time';
 import { defineCommand } from '../cli/define-command';
 import {
@@ -78,6 +78,13 @@ export const alertsCommand = defineCommand({
     'peak, peakAt, lastValue, lastAt, warn, error, alerts, notifications}]}; with --prune-before {before, ' +
     'summary: {checks, alerts, unchanged}, actions: [{action, name, id, alerts, total, oldest}], unchanged, ' +
     'result} (README: "healthlake alerts"). Environment: SEYREN_URL.',
+  validate: (args) => {
+    // --all shows unmanaged checks; pruning never touches them, so the two together say nothing sensible.
+    if (args.all && args['prune-before'] !== undefined)
+      throw InputError.single('cannot be used with --prune-before (it prunes managed checks only)', {
+        field: '--all',
+      });
+  },
   handler: async (args, ctx) => {
     const { log } = ctx;
     const seyrenUrl = ctx.clients.seyrenUrl();

@@ -1,3 +1,4 @@
+import { InputError } from '../errors';
 import { noiseGraphiteClient } from '../backtest/noise';
 import { NAGIOS_EXIT_CODES, nagiosLine } from '../status/evaluate';
 import { formatStatusText, statusToJson } from '../status/format';
@@ -68,6 +69,12 @@ export const statusCommand = defineCommand({
     'DISABLED, stale, verdict, exitCode}, checks: [{name, id, managed, env, status, state, enabled, lastCheck, ' +
     'stale, since, sinceExact, warn, error, value: {value, series, at, source, state}, series, links: {seyren, ' +
     'graph}, declared, drift, note}]} (README: "healthlake status"). Environment: SEYREN_URL, GRAPHITE_URL.',
+  validate: (args) => {
+    if (args.nagios && args.json)
+      throw InputError.single('prints one Nagios line instead of --json: use one of them', {
+        field: '--nagios',
+      });
+  },
   handler: async (args, ctx) => {
     const { config, log } = ctx;
     try {

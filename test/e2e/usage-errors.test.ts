@@ -70,6 +70,18 @@ const CASES: Array<[string, string[], string | RegExp, Record<string, string>?]>
     '--json: prints the result on stdout, where --sink stdout prints the carbon lines: use one of them',
   ],
   [
+    'alerts --all with --prune-before',
+    ['alerts', '--all', '--prune-before=-90d', '--dry-run'],
+    '--all: cannot be used with --prune-before (it prunes managed checks only)',
+    { SEYREN_URL: 'http://127.0.0.1:9' },
+  ],
+  [
+    'status --nagios with --json',
+    ['status', '--nagios', '--json'],
+    '--nagios: prints one Nagios line instead of --json: use one of them',
+    { SEYREN_URL: 'http://127.0.0.1:9' },
+  ],
+  [
     'provision-checks --concurrency 0',
     ['provision-checks', '--concurrency', '0'],
     '--concurrency: must be a whole number from 1 to 64',
