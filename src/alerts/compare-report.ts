@@ -1,8 +1,6 @@
 import type { BacktestResult } from '../backtest/backtest';
 import type { AlertEpisode } from '../backtest/timeline';
-import { SeyrenClient } from '../clients/seyren/client';
-import type { HttpAuth } from '../config/config';
-import type { Logger } from '../util/log';
+import type { SeyrenClient } from '../clients/seyren/client';
 import { InputError } from '../errors';
 import { formatDuration } from '../time';
 import { compareEpisodes, objectIdTime, type Comparison, type MissedReason } from './compare';
@@ -29,12 +27,11 @@ export interface FiredVsBacktest {
  * Seyren. `slackSeconds`: default one evaluation step of the backtest.
  */
 export function comparisonWithSeyren(
-  seyren: { seyrenUrl: string; auth?: HttpAuth; logger?: Logger },
+  seyren: SeyrenClient,
+  seyrenUrl: string,
   slackSeconds: number | undefined,
 ): (result: BacktestResult) => Promise<FiredVsBacktest> {
-  const client = new SeyrenClient({ baseUrl: seyren.seyrenUrl, auth: seyren.auth, logger: seyren.logger });
-  return (result) =>
-    compareWithSeyren(client, result, { seyrenUrl: seyren.seyrenUrl, slack: slackSeconds, pageSize: 500 });
+  return (result) => compareWithSeyren(seyren, result, { seyrenUrl, slack: slackSeconds, pageSize: 500 });
 }
 
 export async function compareWithSeyren(

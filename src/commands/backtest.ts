@@ -142,10 +142,7 @@ export const backtestCommand = defineCommand({
   handler: async (args, ctx) => {
     const { config, log } = ctx;
     const compare = args['compare-alerts']
-      ? comparisonWithSeyren(
-          { seyrenUrl: ctx.clients.seyrenUrl(), auth: config.seyrenAuth, logger: log },
-          args['compare-slack'],
-        )
+      ? comparisonWithSeyren(ctx.clients.seyren(), ctx.clients.seyrenUrl(), args['compare-slack'])
       : undefined;
     const folders = resolveCheckFolders(args, ctx);
     const templates = loadTemplates(folders.templates);
