@@ -148,3 +148,49 @@ export const concurrencyOption = (describe: string) => ({
 export function choiceOption<const C extends readonly string[]>(describe: string, choices: C) {
   return { type: 'string', requiresArg: true, choices, describe } as const;
 }
+
+/** `--detailed-exitcode`: exit 2 when a dry run finds something to do, 0 when nothing (terraform's convention). */
+export const detailedExitcodeOption = (describe: string) =>
+  ({ type: 'boolean', default: false, describe }) as const;
+
+/** `--page-size` of Seyren's alert listings (Seyren takes any count; 500 keeps a page a few hundred KB). */
+export const alertPageSizeOption = (describe: string) => ({
+  ...numberOption(describe, { min: 1, max: 10000, integer: true }),
+  default: 500,
+});
+
+/** A PNG's width or height in pixels (graphite-web renders 50 to 4000). */
+export const pixelsOption = (describe: string) =>
+  numberOption(describe, { min: 50, max: 4000, integer: true });
+
+/** --from/--to of collect and replay: civil days, inclusive. */
+export const dayRangeOptions = {
+  from: civilDateOption('First civil day, YYYY-MM-DD (inclusive)'),
+  to: civilDateOption('Last civil day, YYYY-MM-DD (inclusive)'),
+} as const;
+
+export const SINKS = ['carbon', 'statsd', 'stdout'] as const;
+
+export const SINK_DESCRIPTION =
+  'carbon (timestamped, CARBON_HOST:CARBON_PORT), statsd (gauges for today only; UDP cannot be verified ' +
+  'point by point, so the gauges are read back from Graphite, stats.gauges.<prefix>.*, after statsD flushes), ' +
+  'stdout (carbon lines)';
+
+/** `--sink` of collect and replay. */
+export const sinkOption = {
+  type: 'string',
+  array: true,
+  choices: SINKS,
+  default: ['carbon'] as Array<(typeof SINKS)[number]>,
+  describe: `Where to write: ${SINK_DESCRIPTION}`,
+} as const;
+
+/** `--verify` / `--no-verify` of collect and replay. */
+export const verifyOption = {
+  type: 'boolean',
+  default: true,
+  describe:
+    'Read every written point back through graphite-web (GRAPHITE_URL) and fail unless it is there with ' +
+    'its value (waits up to HEALTHLAKE_VERIFY_WAIT_MS); skipped with a warning when graphite-web does not ' +
+    'answer. --no-verify: trust carbon having read every line',
+} as const;

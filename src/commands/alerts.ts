@@ -12,9 +12,10 @@ import { ExitCode, HealthlakeError, InputError } from '../errors';
 import { epochOf } from '../time';
 import { defineCommand } from '../cli/define-command';
 import {
+  alertPageSizeOption,
+  detailedExitcodeOption,
   dryRunOption,
   jsonOption,
-  numberOption,
   concurrencyOption,
   sinceOption,
   timePointOption,
@@ -50,21 +51,16 @@ export const alertsCommand = defineCommand({
     },
     env: { type: 'string', requiresArg: true, describe: 'Only managed checks of this environment' },
     json: jsonOption(),
-    'page-size': {
-      ...numberOption('Alerts per Seyren request', { min: 1, max: 10000, integer: true }),
-      default: 500,
-    },
+    'page-size': alertPageSizeOption('Alerts per Seyren request'),
     concurrency: concurrencyOption('Seyren requests in flight at once'),
     'prune-before': timePointOption(
       'Delete the alerts recorded before this time (2026-10-01, -90d, epoch s) of managed checks: a plan, then the deletes',
     ),
     'dry-run': dryRunOption('With --prune-before: show the plan and delete nothing'),
     yes: yesOption('alerts (with --prune-before)'),
-    'detailed-exitcode': {
-      type: 'boolean',
-      default: false,
-      describe: 'With --prune-before --dry-run: exit 2 when alerts would be deleted, 0 when none',
-    },
+    'detailed-exitcode': detailedExitcodeOption(
+      'With --prune-before --dry-run: exit 2 when alerts would be deleted, 0 when none',
+    ),
   },
   examples: [
     ['$0 alerts --since 30d', 'every episode of the managed checks over 30 days'],

@@ -19,6 +19,7 @@ import {
   jsonOption,
   numberOption,
   outputFileOption,
+  pixelsOption,
   relativeTimeOption,
   timePointOption,
 } from '../cli/options';
@@ -104,8 +105,8 @@ export const backtestCommand = defineCommand({
       default: '0s',
     },
     png: outputFileOption("Write graphite-web's PNG of the values with the thresholds as constantLines"),
-    width: { ...numberOption('PNG width in pixels', { min: 50, max: 4000, integer: true }), default: 1000 },
-    height: { ...numberOption('PNG height in pixels', { min: 50, max: 4000, integer: true }), default: 400 },
+    width: { ...pixelsOption('PNG width in pixels'), default: 1000 },
+    height: { ...pixelsOption('PNG height in pixels'), default: 400 },
     json: jsonOption(),
     'compare-alerts': {
       type: 'boolean',

@@ -6,14 +6,8 @@ import { reportRun } from '../collect/telemetry';
 import { ExitCode, InputError } from '../errors';
 import type { SourceResult } from '../sources/day-record';
 import { defineCommand } from '../cli/define-command';
-import { civilDateOption, dryRunOption, jsonOption } from '../cli/options';
+import { dayRangeOptions, dryRunOption, jsonOption, sinkOption, verifyOption } from '../cli/options';
 import { deliveryPhrase, verificationJson } from '../verify/report';
-
-/** --from/--to of collect and replay: civil days, inclusive. */
-export const dayRangeOptions = {
-  from: civilDateOption('First civil day, YYYY-MM-DD (inclusive)'),
-  to: civilDateOption('Last civil day, YYYY-MM-DD (inclusive)'),
-} as const;
 
 export function validateDayRange(args: { from?: string; to?: string }): void {
   if (args.from !== undefined && args.to !== undefined && args.from > args.to) {
@@ -41,32 +35,6 @@ export function validateDeliveryOptions(args: {
     );
   }
 }
-
-export const SINKS = ['carbon', 'statsd', 'stdout'] as const;
-
-export const SINK_DESCRIPTION =
-  'carbon (timestamped, CARBON_HOST:CARBON_PORT), statsd (gauges for today only; UDP cannot be verified ' +
-  'point by point, so the gauges are read back from Graphite, stats.gauges.<prefix>.*, after statsD flushes), ' +
-  'stdout (carbon lines)';
-
-/** `--sink` of collect and replay. */
-export const sinkOption = {
-  type: 'string',
-  array: true,
-  choices: SINKS,
-  default: ['carbon'] as Array<(typeof SINKS)[number]>,
-  describe: `Where to write: ${SINK_DESCRIPTION}`,
-} as const;
-
-/** `--verify` / `--no-verify` of collect and replay. */
-export const verifyOption = {
-  type: 'boolean',
-  default: true,
-  describe:
-    'Read every written point back through graphite-web (GRAPHITE_URL) and fail unless it is there with ' +
-    'its value (waits up to HEALTHLAKE_VERIFY_WAIT_MS); skipped with a warning when graphite-web does not ' +
-    'answer. --no-verify: trust carbon having read every line',
-} as const;
 
 export const collectCommand = defineCommand({
   command: 'collect',

@@ -8,11 +8,9 @@ import { ExitCode, HealthlakeError } from '../errors';
 import { formatTime, type TimePoint } from '../time';
 import { defineCommand } from '../cli/define-command';
 import { loadCheckSource } from '../cli/check-folders';
-import { checkSourceOptions, dryRunOption, jsonOption, numberOption, timePointOption } from '../cli/options';
+import { checkSourceOptions, dryRunOption, jsonOption, pixelsOption, timePointOption } from '../cli/options';
 
 export const DEFAULT_DASHBOARD_NAME = 'healthlake';
-
-const pixels = (describe: string) => numberOption(describe, { min: 50, max: 4000, integer: true });
 
 export const dashboardCommand = defineCommand({
   command: 'dashboard',
@@ -38,8 +36,8 @@ export const dashboardCommand = defineCommand({
       ...timePointOption('End of every graph, inclusive (same forms as --from)'),
       defaultDescription: 'now',
     },
-    width: { ...pixels('Graph width in pixels'), default: DEFAULT_GRAPH_SIZE.width },
-    height: { ...pixels('Graph height in pixels'), default: DEFAULT_GRAPH_SIZE.height },
+    width: { ...pixelsOption('Graph width in pixels'), default: DEFAULT_GRAPH_SIZE.width },
+    height: { ...pixelsOption('Graph height in pixels'), default: DEFAULT_GRAPH_SIZE.height },
     png: {
       type: 'string',
       requiresArg: true,

@@ -13,7 +13,14 @@ import { validateTargets, type ValidationIssue } from '../checks/validate';
 import { ExitCode, HealthlakeError } from '../errors';
 import { defineCommand } from '../cli/define-command';
 import { loadCheckSource } from '../cli/check-folders';
-import { checkSourceOptions, concurrencyOption, dryRunOption, jsonOption, yesOption } from '../cli/options';
+import {
+  checkSourceOptions,
+  concurrencyOption,
+  detailedExitcodeOption,
+  dryRunOption,
+  jsonOption,
+  yesOption,
+} from '../cli/options';
 
 export const provisionChecksCommand = defineCommand({
   command: 'provision-checks',
@@ -35,11 +42,9 @@ export const provisionChecksCommand = defineCommand({
       describe:
         'Render every target against Graphite over its range first; HTTP errors stop the run before any write',
     },
-    'detailed-exitcode': {
-      type: 'boolean',
-      default: false,
-      describe: 'With --dry-run: exit 2 when changes are pending, 0 when none',
-    },
+    'detailed-exitcode': detailedExitcodeOption(
+      'With --dry-run: exit 2 when changes are pending, 0 when none',
+    ),
     yes: yesOption('checks'),
     concurrency: concurrencyOption('Seyren requests in flight at once'),
   },

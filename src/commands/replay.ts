@@ -9,8 +9,15 @@ import { withheldReport } from '../metrics/withheld';
 import { addDays } from '../util/civil-date';
 import { toPoints } from '../sinks/sink';
 import { defineCommand } from '../cli/define-command';
-import { dryRunOption, jsonOption, timeZoneOption } from '../cli/options';
-import { dayRangeOptions, printResult, sinkOption, validateDeliveryOptions, verifyOption } from './collect';
+import {
+  dayRangeOptions,
+  dryRunOption,
+  jsonOption,
+  sinkOption,
+  timeZoneOption,
+  verifyOption,
+} from '../cli/options';
+import { printResult, validateDeliveryOptions } from './collect';
 
 /** Re-sends archived days, e.g. to a Graphite that was down or rebuilt. Reads no source. */
 export const replayCommand = defineCommand({

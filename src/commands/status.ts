@@ -7,10 +7,10 @@ import { formatDuration } from '../time';
 import { defineCommand } from '../cli/define-command';
 import { loadCheckSource } from '../cli/check-folders';
 import {
+  alertPageSizeOption,
   checkSourceOptions,
   durationOption,
   jsonOption,
-  numberOption,
   concurrencyOption,
 } from '../cli/options';
 
@@ -47,14 +47,9 @@ export const statusCommand = defineCommand({
       describe:
         'Ask graphite-web for the current value of checks that are not WARN/ERROR (--no-graphite: values from alerts only)',
     },
-    'page-size': {
-      ...numberOption("Alerts per Seyren request while looking back for when a check's state began", {
-        min: 1,
-        max: 10000,
-        integer: true,
-      }),
-      default: 500,
-    },
+    'page-size': alertPageSizeOption(
+      "Alerts per Seyren request while looking back for when a check's state began",
+    ),
     concurrency: concurrencyOption('Seyren and Graphite requests in flight at once'),
   },
   examples: [
