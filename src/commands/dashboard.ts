@@ -80,7 +80,7 @@ export const dashboardCommand = defineCommand({
         ExitCode.failure,
       );
     }
-    const url = `${config.graphiteUrl.replace(/\/+$/, '')}/dashboard/${built.name}`;
+    const url = `${config.graphiteUrl}/dashboard/${built.name}`; // the url setting has no trailing slash
     const graphs = built.graphs.map(describeGraph);
 
     if (args['dry-run']) {

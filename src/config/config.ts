@@ -105,11 +105,7 @@ const SETTINGS = {
     )
     .pipe(z.array(url))
     .describe('the graphite-webs GRAPHITE_URL federates, comma-separated'),
-  HEALTHLAKE_STATSD_FLUSH_MS: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number of milliseconds, at least 100')
-    .transform(Number)
-    .refine((n) => n >= 100, 'must be a whole number of milliseconds, at least 100')
+  HEALTHLAKE_STATSD_FLUSH_MS: wholeNumber(100, undefined, ' of milliseconds')
     .default('1000')
     .describe("local stack: statsD's flush interval"),
   // Delivery (see README "Running from cron"): how long carbon may take nothing before an attempt ends, and
