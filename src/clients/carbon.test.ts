@@ -210,6 +210,41 @@ describe('CarbonWriter', () => {
     expect(carbon.connections).toHaveLength(1);
   });
 
+  it('resends to a carbon that reset the connection and refused new ones for a moment (a restart)', async () => {
+    // A carbon of its own on a fixed port: it resets the first connection, is down for 300 ms, then reads.
+    const received: Buffer[] = [];
+    let connections = 0;
+    let stopped = false;
+    const restarting = net.createServer((socket) => {
+      connections++;
+      socket.on('error', () => {});
+      if (connections === 1) {
+        socket.resetAndDestroy();
+        restarting.close(() =>
+          setTimeout(() => {
+            if (!stopped) restarting.listen(restartPort, '127.0.0.1');
+          }, 300),
+        );
+        return;
+      }
+      socket.on('data', (c: Buffer) => received.push(c));
+      socket.on('end', () => socket.end());
+    });
+    await new Promise<void>((resolve) => restarting.listen(0, '127.0.0.1', resolve));
+    const restartPort = (restarting.address() as net.AddressInfo).port;
+    writer = new CarbonWriter({ host: '127.0.0.1', port: restartPort, connectTimeoutMs: 2000 });
+    try {
+      await writer.write(['health.steps 8421 1700006400']);
+      await writer.close();
+      expect(writer.reconnects).toBe(1);
+      expect(writer.linesConfirmed).toBe(1);
+      expect(Buffer.concat(received).toString()).toBe('health.steps 8421 1700006400\n');
+    } finally {
+      stopped = true;
+      await new Promise<void>((resolve) => restarting.close(() => resolve()));
+    }
+  });
+
   it('reconnects once when carbon dropped the connection between batches, and resends', async () => {
     carbon.onConnection = (socket, index) => {
       if (index === 0) socket.destroy();

@@ -3,6 +3,7 @@ import { Logger, silentLogger } from '../util/log';
 import { brokenConnection, CarbonError, isResendable } from './carbon-error';
 import { linesBatch, type CarbonBatch } from './carbon-lines';
 import { ProgressTimeout } from './carbon-progress-timeout';
+import { reconnectWhileRefused } from './carbon-reconnect';
 import { resendOnce, type ResendPolicy } from './carbon-resend';
 import { CarbonProgressLog } from './carbon-progress-log';
 import { TcpAckMeter } from './tcp-ack-meter';
@@ -73,6 +74,7 @@ export class CarbonWriter {
   private readonly connectTimeoutMs: number;
   private readonly progress: ProgressTimeout;
   private readonly resend: ResendPolicy;
+  private readonly reconnect = reconnectWhileRefused();
   private readonly progressLog: CarbonProgressLog;
   private readonly logger: Logger;
   private connection: Connection | undefined;
@@ -244,7 +246,7 @@ export class CarbonWriter {
   private async resendUnconfirmed(): Promise<void> {
     this.reconnects++;
     this.discardConnection();
-    await this.connect();
+    await this.reconnect.execute(() => this.connect());
     this.progressLog.restart(this.unconfirmedLines);
     for (const batch of this.unconfirmed) await this.send(batch);
   }
@@ -255,7 +257,8 @@ export class CarbonWriter {
     this.discardConnection();
     this.unconfirmed = [];
     this.resend.reset();
-    if (!(err instanceof CarbonError) || !isResendable(err)) return err;
+    // After a reconnect even a refused connection is a delivery that failed half-way: say what was lost.
+    if (!(err instanceof CarbonError) || (!isResendable(err) && this.reconnects === 0)) return err;
     const retried = this.reconnects > 0 ? ', also after one reconnect and resend' : '';
     return new CarbonError(
       `${err.message} (${lines} lines not confirmed while ${phase}${retried})`,
