@@ -47,6 +47,27 @@ describe('readBack', () => {
     expect(round).toBeGreaterThanOrEqual(3);
   });
 
+  it('stops a later round at the end of the wait, however slow graphite-web renders (the first round is whole)', async () => {
+    const written = [...points(2, 'a'), ...points(2, 'b')]; // 4 metrics, one per render
+    let clock = Date.now();
+    const slow = fakeRender(() => ({})); // none of them ever appears
+    const render: typeof slow.render = async (targets, range) => {
+      clock += 1000; // each render takes a second
+      return slow.render(targets, range);
+    };
+    const report = await readBack(written, {
+      waitMs: 5500,
+      pollMs: 5,
+      batchSize: 1,
+      render,
+      now: () => clock,
+    });
+    // Round 1: all 4 (to 4 s); round 2: two more (to 6 s), then the wait of 5.5 s is over.
+    expect(slow.calls).toHaveLength(6);
+    expect(report.confirmed).toBe(0);
+    expect(report.problems).toHaveLength(8);
+  });
+
   it('names a retention that ends before the days written, without waiting for them', async () => {
     const written = points(40, 'it');
     // Debian-like catch-all: 1-minute slots for 30 days.

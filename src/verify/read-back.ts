@@ -64,8 +64,10 @@ export async function readBack(
   };
 
   const deadline = started + options.waitMs;
-  for (;;) {
-    await renderOpen(state, options);
+  for (let round = 0; ; round++) {
+    // The first round judges every point once, however long it takes; later ones stop at the deadline, so a
+    // slow graphite-web cannot stretch the wait by a whole round of renders.
+    await renderOpen(state, options, round === 0 ? Infinity : deadline);
     const remaining = [...state.open.values()].reduce((n, days) => n + days.size, 0);
     if (remaining === 0 || now() >= deadline) break;
     log.debug({ remaining }, 'points not in Graphite yet; asking again');
@@ -87,10 +89,12 @@ export async function readBack(
   return report;
 }
 
-/** One round: every metric with open days rendered over its whole range, and each open day judged. */
-async function renderOpen(state: ReadBackState, options: ReadBackOptions): Promise<void> {
+/** One round: every metric with open days rendered over its whole range (until `deadline`), each open day judged. */
+async function renderOpen(state: ReadBackState, options: ReadBackOptions, deadline: number): Promise<void> {
+  const now = options.now ?? Date.now;
   const paths = [...state.open].filter(([, days]) => days.size > 0).map(([path]) => path);
   for (const batch of chunk(paths, options.batchSize ?? DEFAULT_BATCH_SIZE)) {
+    if (now() >= deadline) return; // what is still open keeps what the last round saw
     let series: GraphiteSeries[];
     try {
       series = await options.render(batch, wholeRange(state.expected, batch));
