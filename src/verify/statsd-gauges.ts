@@ -2,6 +2,7 @@ import type { GraphiteSeries } from '../clients/graphite';
 import type { MetricPoint } from '../sinks/sink';
 import { silentLogger } from '../util/log';
 import { sameValue, stepOf } from './judge';
+import { sleep } from './ranges';
 import type { PointProblem, ReadBackOptions, ReadBackReport } from './read-back';
 
 /**
@@ -61,9 +62,7 @@ export async function readBackGauges(
       }
     }
     if (open.size === 0 || now() >= deadline) break;
-    await new Promise((resolve) =>
-      setTimeout(resolve, Math.max(0, Math.min(options.pollMs, deadline - now()))),
-    );
+    await sleep(Math.max(0, Math.min(options.pollMs, deadline - now())));
   }
   const report: ReadBackReport = {
     written: gauges.length,
