@@ -27,6 +27,8 @@ export interface PipelineInput {
   dryRun: boolean;
   /** Read the written points back through graphite-web (default true). */
   verify?: boolean;
+  /** A dry run prints the carbon lines, unless the result itself goes to stdout as JSON. */
+  json?: boolean;
 }
 
 export interface PipelineResult {
@@ -95,7 +97,7 @@ export async function runPipeline(
   const timeZone = input.results.find((r) => r.source !== 'working-days')?.timeZone ?? 'UTC';
   const { sent, verification } = await deliver(
     metrics,
-    input.dryRun ? ['stdout'] : input.sinks,
+    input.dryRun ? dryRunSinks(input.json) : input.sinks,
     config,
     log,
     timeZone,
@@ -123,4 +125,9 @@ export async function runPipeline(
 function inRange(date: string, range: { from?: string; to?: string }): boolean {
   // D+1 is read for sleep.minutes_after; archive it too, it is real data.
   return (!range.from || date >= range.from) && (!range.to || date <= addDays(range.to, 1));
+}
+
+/** Where a dry run writes: the carbon lines on stdout, or nowhere when stdout carries the JSON result. */
+export function dryRunSinks(json: boolean | undefined): SinkName[] {
+  return json ? [] : ['stdout'];
 }

@@ -24,11 +24,11 @@ export function validateDeliveryOptions(args: {
   sink?: readonly string[];
 }): void {
   validateDayRange(args);
-  // Both would write to stdout: the JSON result in the middle of the carbon lines is neither.
-  if (args.json && (args['dry-run'] || args.sink?.includes('stdout'))) {
-    const other = args['dry-run'] ? '--dry-run' : '--sink stdout';
+  // Both would write to stdout: the JSON result after the carbon lines is neither. (A dry run with --json
+  // prints the result only.)
+  if (args.json && !args['dry-run'] && args.sink?.includes('stdout')) {
     throw InputError.single(
-      `prints the result on stdout, where ${other} prints the carbon lines: use one of them`,
+      'prints the result on stdout, where --sink stdout prints the carbon lines: use one of them',
       {
         field: '--json',
       },
@@ -62,7 +62,9 @@ export const collectCommand = defineCommand({
     },
     sink: sinkOption,
     verify: verifyOption,
-    'dry-run': dryRunOption('Print the carbon lines; archive and send nothing'),
+    'dry-run': dryRunOption(
+      'Print the carbon lines (with --json: only the result); archive and send nothing',
+    ),
     refetch: {
       type: 'boolean',
       default: false,
@@ -117,7 +119,7 @@ export const collectCommand = defineCommand({
       });
       const range = collectionRange(results, { from: args.from, to: args.to });
       result = await runPipeline(
-        { results, range, sinks: args.sink, dryRun: args['dry-run'], verify: args.verify },
+        { results, range, sinks: args.sink, dryRun: args['dry-run'], verify: args.verify, json: args.json },
         config,
         log,
       );

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Archive } from '../archive/archive';
 import { updateSummary } from '../archive/summary-csv';
 import { deliver } from '../collect/deliver';
+import { dryRunSinks } from '../collect/pipeline';
 import { acquireCollectLock } from '../collect/lock';
 import { ExitCode, InputError } from '../errors';
 import { deriveDays } from '../metrics/derive';
@@ -30,7 +31,7 @@ export const replayCommand = defineCommand({
     sink: sinkOption,
     verify: verifyOption,
     'time-zone': { ...timeZoneOption('Zone that decides "today" for the statsd sink'), default: 'UTC' },
-    'dry-run': dryRunOption('Print the carbon lines; send nothing'),
+    'dry-run': dryRunOption('Print the carbon lines (with --json: only the result); send nothing'),
     json: jsonOption(),
   },
   examples: [['$0 replay --from 2026-11-01 --to 2026-11-15', 'send two archived weeks to carbon again']],
@@ -53,7 +54,7 @@ export const replayCommand = defineCommand({
       if (!args['dry-run']) await updateSummary(path.join(config.dataDir, 'summary.csv'), metrics);
       const { sent, verification } = await deliver(
         metrics,
-        args['dry-run'] ? ['stdout'] : args.sink,
+        args['dry-run'] ? dryRunSinks(args.json) : args.sink,
         config,
         log,
         args['time-zone'],

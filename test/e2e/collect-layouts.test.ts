@@ -97,7 +97,8 @@ describe('a month abroad: each day cut at the offset its heart-rate file shows',
       '--dry-run',
       '--json',
     ]);
-    const result = JSON.parse(json.stdout.slice(json.stdout.indexOf('{\n'))) as Result;
+    // A dry run with --json prints the result alone: stdout is one JSON document.
+    const result = JSON.parse(json.stdout) as Result;
     expect(result.otherOffsetDays).toHaveLength(30);
     expect(result.otherOffsetDays[0]).toBe('2026-09-04');
     expect(result.otherOffsetDays).not.toContain('2026-09-07');

@@ -60,9 +60,9 @@ const CASES: Array<[string, string[], string | RegExp, Record<string, string>?]>
     '--time-zone: "Mars/Olympus" is not a time zone (an IANA name: Europe/Berlin, UTC)',
   ],
   [
-    'collect --json with --dry-run (both print on stdout)',
-    ['collect', '--source', 'sample', '--dry-run', '--json'],
-    '--json: prints the result on stdout, where --dry-run prints the carbon lines: use one of them',
+    'collect --json with --sink stdout (both print on stdout)',
+    ['collect', '--source', 'sample', '--sink', 'stdout', '--json'],
+    '--json: prints the result on stdout, where --sink stdout prints the carbon lines: use one of them',
   ],
   [
     'replay --json with --sink stdout',
