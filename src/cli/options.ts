@@ -8,6 +8,7 @@ import {
   parseTimePoint,
   type TimePoint,
 } from '../time';
+import { InputError } from '../errors';
 import { isValidTimeZone } from '../util/timezone';
 
 /**
@@ -194,3 +195,26 @@ export const verifyOption = {
     'its value (waits up to HEALTHLAKE_VERIFY_WAIT_MS); skipped with a warning when graphite-web does not ' +
     'answer. --no-verify: trust carbon having read every line',
 } as const;
+
+/** collect's and replay's checks of the options above together (the command layer makes them exit 3). */
+export function validateDeliveryOptions(args: {
+  from?: string;
+  to?: string;
+  json?: boolean;
+  'dry-run'?: boolean;
+  sink?: readonly string[];
+}): void {
+  if (args.from !== undefined && args.to !== undefined && args.from > args.to) {
+    throw InputError.single(`${args.from} is after --to ${args.to}`, { field: '--from' });
+  }
+  // Both would write to stdout: the JSON result after the carbon lines is neither. (A dry run with --json
+  // prints the result only.)
+  if (args.json && !args['dry-run'] && args.sink?.includes('stdout')) {
+    throw InputError.single(
+      'prints the result on stdout, where --sink stdout prints the carbon lines: use one of them',
+      {
+        field: '--json',
+      },
+    );
+  }
+}

@@ -6,35 +6,15 @@ import { reportRun } from '../collect/telemetry';
 import { ExitCode, InputError } from '../errors';
 import type { SourceResult } from '../sources/day-record';
 import { defineCommand } from '../cli/define-command';
-import { dayRangeOptions, dryRunOption, jsonOption, sinkOption, verifyOption } from '../cli/options';
+import {
+  dayRangeOptions,
+  dryRunOption,
+  jsonOption,
+  sinkOption,
+  validateDeliveryOptions,
+  verifyOption,
+} from '../cli/options';
 import { deliveryPhrase, verificationJson } from '../verify/report';
-
-export function validateDayRange(args: { from?: string; to?: string }): void {
-  if (args.from !== undefined && args.to !== undefined && args.from > args.to) {
-    throw InputError.single(`${args.from} is after --to ${args.to}`, { field: '--from' });
-  }
-}
-
-/** collect's and replay's checks of their options together. */
-export function validateDeliveryOptions(args: {
-  from?: string;
-  to?: string;
-  json?: boolean;
-  'dry-run'?: boolean;
-  sink?: readonly string[];
-}): void {
-  validateDayRange(args);
-  // Both would write to stdout: the JSON result after the carbon lines is neither. (A dry run with --json
-  // prints the result only.)
-  if (args.json && !args['dry-run'] && args.sink?.includes('stdout')) {
-    throw InputError.single(
-      'prints the result on stdout, where --sink stdout prints the carbon lines: use one of them',
-      {
-        field: '--json',
-      },
-    );
-  }
-}
 
 export const collectCommand = defineCommand({
   command: 'collect',

@@ -16,9 +16,10 @@ import {
   jsonOption,
   sinkOption,
   timeZoneOption,
+  validateDeliveryOptions,
   verifyOption,
 } from '../cli/options';
-import { printResult, validateDeliveryOptions } from './collect';
+import { printResult } from './collect';
 
 /** Re-sends archived days, e.g. to a Graphite that was down or rebuilt. Reads no source. */
 export const replayCommand = defineCommand({
